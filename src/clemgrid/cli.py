@@ -1,0 +1,61 @@
+"""`clemgrid` command line: check a configuration, show a score table."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import yaml
+
+
+def validate(args: argparse.Namespace) -> int:
+    from clemgrid.registry import RegistryError, load_grid
+
+    config_file = Path(args.config)
+    try:
+        config = yaml.safe_load(config_file.read_text())
+        grid = load_grid(config, config_file=config_file)
+    except FileNotFoundError:
+        print(f"error: {config_file}: file not found", file=sys.stderr)
+        return 2
+    except (RegistryError, yaml.YAMLError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(
+        f"{config_file}: {len(grid.configs)} configs x {len(grid.games)} games = {len(grid.configs) * len(grid.games)} play jobs"
+    )
+    for cfg in grid.configs:
+        print(f"  {cfg.model} / {cfg.backend} ({cfg.backend_kind}) / {cfg.quant}")
+    return 0
+
+
+def table(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from clemgrid.pipeline import format_table
+
+    scores_dir = Path(args.scores)
+    matrix = pd.read_parquet(scores_dir / "matrix.parquet")
+    scores = pd.read_parquet(scores_dir / "clemscore.parquet")
+    print(format_table(matrix, scores), end="")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="clemgrid", description=__doc__)
+    sub = parser.add_subparsers(required=True)
+    p = sub.add_parser(
+        "validate", help="check config.yaml and the model/backend registries it names"
+    )
+    p.add_argument("--config", default="config/config.yaml")
+    p.set_defaults(func=validate)
+    p = sub.add_parser("table", help="print the score table of a finished run")
+    p.add_argument("--scores", default="results/scores")
+    p.set_defaults(func=table)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,139 @@
+"""Self-play engine: many episodes alive at once, their pending requests sent as batches.
+
+Each step collects the one pending request of every running episode (a game master never has
+more than one), answers cached ones from the cache, sends the rest to the backend in chunks of
+`batch_size`, and routes each response back to its game master. With batch_size=1 this is the
+sequential loop clembench runs.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from clemgrid.backends.base import Backend, Generation, GenerationParams
+from clemgrid.cache import ResponseCache, request_key
+from clemgrid.games.base import GameSpec, Instance, Request
+from clemgrid.records import dumps
+
+
+@dataclass
+class Episode:
+    episode_id: int
+    instance: Instance
+    master: Any
+    steps: int = 0
+
+
+@dataclass
+class PlayResult:
+    turns: list[dict[str, Any]] = field(default_factory=list)
+    timing: list[dict[str, Any]] = field(default_factory=list)
+    requests_sent: int = 0
+
+
+def play(
+    game: GameSpec,
+    instances: Sequence[Instance],
+    backend: Backend,
+    params: GenerationParams,
+    keys: dict[str, str],
+    batch_size: int = 16,
+    cache: ResponseCache | None = None,
+    config_hash: str = "",
+    on_episode_done: Callable[[], None] | None = None,
+    max_steps: int = 100,
+) -> PlayResult:
+    """Play every instance once in self-play; `keys` (model, backend, quant) label the rows."""
+    episodes = [Episode(i, inst, game.master(inst)) for i, inst in enumerate(instances)]
+    result = PlayResult()
+    running = list(episodes)
+    batch_counter = 0
+    while running:
+        pending: list[tuple[Episode, Request]] = []
+        still_running = []
+        for episode in running:
+            request = episode.master.pending()
+            if request is not None and episode.steps >= max_steps:
+                raise RuntimeError(
+                    f"{game.name} episode {episode.episode_id} ({episode.instance.instance_id}) did not end within {max_steps} requests"
+                )
+            if request is None:
+                if on_episode_done:
+                    on_episode_done()
+                continue
+            pending.append((episode, request))
+            still_running.append(episode)
+        running = still_running
+
+        answers: dict[int, tuple[Generation, bool, int, int, float]] = {}
+        misses = []
+        for episode, request in pending:
+            key = request_key(config_hash, request.messages, params)
+            hit = cache.get(key) if cache else None
+            if hit is not None:
+                answers[episode.episode_id] = (hit, True, -1, 0, 0.0)
+            else:
+                misses.append((episode, request, key))
+        for start in range(0, len(misses), batch_size):
+            chunk = misses[start : start + batch_size]
+            began = time.perf_counter()
+            generations = backend.generate([r.messages for _, r, _ in chunk], params)
+            seconds = time.perf_counter() - began
+            if len(generations) != len(chunk):
+                raise RuntimeError(
+                    f"backend returned {len(generations)} results for {len(chunk)} requests"
+                )
+            result.requests_sent += len(chunk)
+            if cache:
+                cache.put_many(
+                    [(key, gen) for (_, _, key), gen in zip(chunk, generations, strict=True)]
+                )
+            for (episode, _, _), gen in zip(chunk, generations, strict=True):
+                answers[episode.episode_id] = (gen, False, batch_counter, len(chunk), seconds)
+            batch_counter += 1
+
+        for episode, request in pending:
+            gen, hit, batch, size, seconds = answers[episode.episode_id]
+            move = episode.master.receive(gen.text)
+            row_keys = {
+                **keys,
+                "game": game.name,
+                "experiment": episode.instance.experiment,
+                "instance_id": episode.instance.instance_id,
+                "episode_id": episode.episode_id,
+                "step": episode.steps,
+            }
+            result.turns.append(
+                {
+                    **row_keys,
+                    "turn": request.turn,
+                    "player": request.player,
+                    "role": request.role,
+                    "messages": dumps(request.messages),
+                    "rendered_prompt": gen.rendered_prompt,
+                    "response": gen.text,
+                    "move": None if move.parsed is None else dumps(move.parsed),
+                    "valid": move.valid,
+                    "reason": move.reason,
+                    "stop_reason": gen.stop_reason,
+                    "prompt_tokens": gen.prompt_tokens,
+                    "completion_tokens": gen.completion_tokens,
+                }
+            )
+            result.timing.append(
+                {
+                    **row_keys,
+                    "batch": batch,
+                    "batch_size": size,
+                    "seconds": seconds,
+                    "cache_hit": hit,
+                }
+            )
+            episode.steps += 1
+
+    result.turns.sort(key=lambda r: (r["episode_id"], r["step"]))
+    result.timing.sort(key=lambda r: (r["episode_id"], r["step"]))
+    return result

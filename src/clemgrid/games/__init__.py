@@ -1,0 +1,1 @@
+"""Dialogue games: one sub-package per game; `clemgrid.games.registry.GAMES` lists them."""

@@ -1,0 +1,92 @@
+"""What a game is to the engine: instances, a step-wise game master, a pure scorer.
+
+A game master never calls a model. It says what it needs next (`pending`) and consumes the
+answer (`receive`); the engine batches the pending requests of many episodes. The scorer is a
+pure function of the instance and the turn rows, so imported transcripts can be re-scored.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from clemgrid.backends.base import Message
+
+Outcome = Literal["success", "lost", "aborted"]
+
+
+@dataclass(frozen=True)
+class Instance:
+    """One game instance; `payload` is everything the game master needs (JSON-serialisable)."""
+
+    game: str
+    experiment: str
+    instance_id: str
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Request:
+    """What the game master wants from a player next."""
+
+    player: str  # stable player slot, e.g. "player_1"
+    role: str  # game role, e.g. "describer"
+    turn: int  # 0-based game turn this move belongs to
+    messages: list[Message]
+
+
+@dataclass(frozen=True)
+class Move:
+    """The game master's verdict on one response."""
+
+    valid: bool
+    reason: str  # "ok" or why the move was rejected / what it caused
+    parsed: Any = None  # the parsed move (JSON-serialisable) or None when unparseable
+
+
+@dataclass(frozen=True)
+class EpisodeScore:
+    outcome: Outcome
+    quality: float | None  # 0-100, None when aborted
+    abort_reason: str | None = None
+    metrics: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def played(self) -> int:
+        return 0 if self.outcome == "aborted" else 1
+
+
+class GameMaster(ABC):
+    """State machine of one episode."""
+
+    def __init__(self, instance: Instance, demonstrations: int = 0) -> None:
+        self.instance = instance
+        self.demonstrations = demonstrations
+
+    @abstractmethod
+    def pending(self) -> Request | None:
+        """The next request, or None once the episode has ended."""
+
+    @abstractmethod
+    def receive(self, response: str) -> Move:
+        """Consume the answer to `pending()`; must accept any string without raising."""
+
+
+TurnRow = dict[str, Any]
+"""A transcript row as stored (see clemgrid.records.TURN_SCHEMA); scorers read
+`turn`, `player`, `role` and `response`."""
+
+
+@dataclass(frozen=True)
+class GameSpec:
+    name: str
+    version: str  # bump whenever prompts, parsing or rules change: it reruns the play jobs
+    load_instances: Callable[[], list[Instance]]
+    master: type[GameMaster]
+    score: Callable[[Instance, Sequence[TurnRow]], EpisodeScore]
+    scripted_player: Callable[[str, list[Message]], str]
+    """(policy, messages) -> response: programmatic players for tests and synthetic models.
+    They see only the chat, as a model does, so they run behind the scripted backend."""
+    scripted_policies: tuple[str, ...] = ()

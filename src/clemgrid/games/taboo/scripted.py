@@ -1,0 +1,68 @@
+"""Deterministic programmatic taboo players, for tests and the scripted backend.
+
+They read only the chat, as a model would: the role and the secret word come from our prompt
+text. Their "perfect" clue spells the secret word as Unicode code points ("98.111.121" for
+"boy"): after clembench's cleaning that is one all-digit token, which can never share a stem
+with a (alphabetic) taboo word, and the scripted guesser decodes it exactly.
+"""
+
+from __future__ import annotations
+
+import re
+
+from clemgrid.backends.base import Message
+from clemgrid.games.taboo.parse import CLUE_TAG, GUESS_TAG
+
+POLICIES = ("perfect", "slow", "never_right", "rule_breaker", "taboo_breaker")
+"""perfect: success in turn 1 (100); slow: success in turn 2 (50); never_right: lost after 3
+turns; rule_breaker: no CLUE: prefix, aborted; taboo_breaker: the clue is the secret word, lost."""
+
+_SECRET = re.compile(r"^Secret word: (.*)$", re.MULTILINE)
+_CODE = re.compile(r"\d{1,7}(?:\.\d{1,7})*")
+_NO_INFO = "?"  # cleans to an empty clue / guess: valid, never a taboo word, never right
+
+
+def _encode(word: str) -> str:
+    return ".".join(str(ord(char)) for char in word)
+
+
+def _decode(clue: str) -> str | None:
+    if not _CODE.fullmatch(clue):
+        return None
+    try:
+        return "".join(chr(int(number)) for number in clue.split("."))
+    except ValueError:  # beyond the last Unicode code point
+        return None
+
+
+def _describe(policy: str, prompt: str, clues_given: int) -> str:
+    match = _SECRET.search(prompt)
+    target = match.group(1).strip() if match else ""
+    if policy == "rule_breaker":
+        return "The secret word is hard to describe."
+    if policy == "taboo_breaker":
+        return f"{CLUE_TAG} {target}"
+    if policy == "never_right" or (policy == "slow" and clues_given == 0):
+        return f"{CLUE_TAG} {_NO_INFO}"
+    return f"{CLUE_TAG} {_encode(target)}"
+
+
+def _guess(policy: str, last_message: str) -> str:
+    if policy == "rule_breaker":
+        return "I have no idea."
+    clue = last_message[last_message.rfind(CLUE_TAG) + len(CLUE_TAG) :].strip()
+    decoded = None if policy == "never_right" else _decode(clue)
+    return f"{GUESS_TAG} {decoded or _NO_INFO}"
+
+
+def scripted_player(policy: str, messages: list[Message]) -> str:
+    """The answer of a `policy` player to `messages` (its own chat so far)."""
+    if policy not in POLICIES:
+        raise ValueError(f"unknown taboo policy {policy!r}; known: {', '.join(POLICIES)}")
+    first = messages[0]["content"] if messages else ""
+    if "You are the describer" in first:
+        clues_given = sum(1 for message in messages if message["role"] == "assistant")
+        return _describe(policy, first, clues_given)
+    if "You are the guesser" in first:
+        return _guess(policy, messages[-1]["content"])
+    raise ValueError("not a taboo chat: the first message names no taboo role")

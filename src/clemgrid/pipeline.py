@@ -1,0 +1,207 @@
+"""The pipeline's steps as plain functions; Snakemake scripts and the CLI both call these."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from tqdm import tqdm
+
+from clemgrid import records
+from clemgrid.backends import GenerationParams, load_backend
+from clemgrid.cache import ResponseCache
+from clemgrid.engine import play
+from clemgrid.games.registry import GAMES
+from clemgrid.games.base import Instance
+from clemgrid.registry import PlayConfig, canonical_json, stable_hash
+from clemgrid.scoring import clemscores, game_scores
+
+log = logging.getLogger("clemgrid")
+
+
+def write_instances(game: str, seed: int, out: str | Path) -> int:
+    spec = GAMES[game]
+    rows = [
+        {
+            "game": game,
+            "game_version": spec.version,
+            "experiment": inst.experiment,
+            "instance_id": inst.instance_id,
+            "seed": seed,
+            "payload": canonical_json(inst.payload),
+        }
+        for inst in spec.load_instances()
+    ]
+    records.write_table(rows, records.INSTANCE_SCHEMA, out, game=game, game_version=spec.version)
+    return len(rows)
+
+
+def read_instances(path: str | Path, per_experiment: int | None = None) -> list[Instance]:
+    """Instances in file order; with a limit, the first N of every experiment."""
+    taken: dict[str, int] = {}
+    instances = []
+    for row in records.read_rows(path):
+        if per_experiment is not None and taken.get(row["experiment"], 0) >= per_experiment:
+            continue
+        taken[row["experiment"]] = taken.get(row["experiment"], 0) + 1
+        instances.append(
+            Instance(row["game"], row["experiment"], row["instance_id"], json.loads(row["payload"]))
+        )
+    return instances
+
+
+def run_play(
+    identity: dict[str, Any],
+    instances_path: str | Path,
+    transcripts_out: str | Path,
+    timing_out: str | Path,
+    cache_dir: str | Path | None,
+    progress_stream: Any = None,
+) -> dict[str, int]:
+    """One play job: a (config, game) over its instances; `identity` is the job's params."""
+    cfg = PlayConfig(
+        identity["model"],
+        identity["backend"],
+        identity["quant"],
+        identity["model_entry"],
+        identity["backend_entry"],
+    )
+    game = GAMES[identity["game"]["name"]]
+    if game.version != identity["game"]["version"]:
+        raise RuntimeError(
+            f"game {game.name} is at version {game.version}, the job asks for {identity['game']['version']}"
+        )
+    instances = read_instances(instances_path, identity["instances"]["per_experiment"])
+    config_hash = stable_hash(identity)
+    params = GenerationParams(**identity["generation"])
+    cache = ResponseCache(Path(cache_dir) / f"{config_hash}.jsonl") if cache_dir else None
+    keys = {"model": cfg.model, "backend": cfg.backend, "quant": cfg.quant}
+    bar = tqdm(
+        total=len(instances),
+        desc=f"{cfg.model}/{cfg.backend}/{cfg.quant}/{game.name}",
+        unit="episode",
+        file=progress_stream,
+        mininterval=1.0,
+        ascii=True,
+    )
+    try:
+        with load_backend(cfg, game) as backend:
+            result = play(
+                game,
+                instances,
+                backend,
+                params,
+                keys,
+                batch_size=identity["batch_size"],
+                cache=cache,
+                config_hash=config_hash,
+                on_episode_done=lambda: bar.update(1),
+            )
+    finally:
+        bar.close()
+        if cache:
+            cache.close()
+    meta = {"config_hash": config_hash, "identity": identity}
+    records.write_table(result.turns, records.TURN_SCHEMA, transcripts_out, **meta)
+    records.write_table(result.timing, records.TIMING_SCHEMA, timing_out, **meta)
+    return {
+        "episodes": len(instances),
+        "turns": len(result.turns),
+        "requests_sent": result.requests_sent,
+    }
+
+
+def score_transcripts(transcripts: str | Path, instances_path: str | Path, out: str | Path) -> int:
+    """Re-score every episode from its turn rows with the game's pure scorer."""
+    turns = records.read_rows(transcripts)
+    meta = records.read_metadata(transcripts)
+    by_key = {(i.experiment, i.instance_id): i for i in read_instances(instances_path)}
+    episodes: dict[int, list[dict[str, Any]]] = {}
+    for row in turns:
+        episodes.setdefault(row["episode_id"], []).append(row)
+    rows = []
+    for episode_id in sorted(episodes):
+        episode = sorted(episodes[episode_id], key=lambda r: r["step"])
+        first = episode[0]
+        game = GAMES[first["game"]]
+        score = game.score(by_key[(first["experiment"], first["instance_id"])], episode)
+        rows.append(
+            {
+                **{
+                    k: first[k]
+                    for k in (
+                        "model",
+                        "backend",
+                        "quant",
+                        "game",
+                        "experiment",
+                        "instance_id",
+                        "episode_id",
+                    )
+                },
+                "outcome": score.outcome,
+                "played": score.played,
+                "quality": score.quality,
+                "abort_reason": score.abort_reason,
+                "n_requests": len(episode),
+                "metrics": records.dumps(score.metrics),
+            }
+        )
+    records.write_table(
+        rows, records.SCORE_SCHEMA, out, config_hash=meta.get("clemgrid.config_hash", "")
+    )
+    return len(rows)
+
+
+def aggregate(
+    score_files: list[str | Path],
+    matrix_out: str | Path,
+    clemscore_out: str | Path,
+    table_out: str | Path | None = None,
+) -> pd.DataFrame:
+    episodes = pd.concat([pd.read_parquet(f) for f in score_files], ignore_index=True)
+    matrix = game_scores(episodes)
+    records.write_table(records.frame_rows(matrix), records.MATRIX_SCHEMA, matrix_out)
+    scores = clemscores(matrix)
+    records.write_table(records.frame_rows(scores), records.CLEMSCORE_SCHEMA, clemscore_out)
+    if table_out:
+        Path(table_out).write_text(format_table(matrix, scores))
+    return scores
+
+
+def format_table(matrix: pd.DataFrame, scores: pd.DataFrame) -> str:
+    """Markdown score table: one row per config, clemscore then %played / quality per game."""
+    wide = matrix.pivot_table(
+        index=["model", "backend", "quant"],
+        columns="game",
+        values=["pct_played", "quality"],
+        aggfunc="first",
+        dropna=False,
+    )
+    lines = []
+    games = sorted(matrix["game"].unique())
+    header = ["model", "backend", "quant", "clemscore", "avg %played", "avg quality"]
+    for g in games:
+        header += [f"{g} %played", f"{g} quality"]
+    lines.append("| " + " | ".join(header) + " |")
+    lines.append("|" + "---|" * len(header))
+    fmt = lambda v: "–" if v is None or pd.isna(v) else f"{v:.2f}"  # noqa: E731
+    for row in scores.sort_values(
+        ["clemscore", "model", "backend", "quant"], ascending=[False, True, True, True]
+    ).itertuples():
+        key = (row.model, row.backend, row.quant)
+        cells = [
+            row.model,
+            row.backend,
+            row.quant,
+            fmt(row.clemscore),
+            fmt(row.avg_pct_played),
+            fmt(row.avg_quality),
+        ]
+        for g in games:
+            cells += [fmt(wide.loc[key, ("pct_played", g)]), fmt(wide.loc[key, ("quality", g)])]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"

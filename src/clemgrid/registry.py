@@ -1,0 +1,260 @@
+"""Model and backend registries, and the play configs they define.
+
+A play config is (model, backend, quant). Everything that determines a play job's output is
+gathered in `PlayConfig.identity()`, whose hash Snakemake uses as a rerun trigger.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+
+def canonical_json(value: Any) -> str:
+    """Stable text form: the same value always gives the same bytes (hashing, params, metadata)."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def stable_hash(value: Any) -> str:
+    return hashlib.sha256(canonical_json(value).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class PlayConfig:
+    model: str
+    backend: str
+    quant: str
+    model_entry: dict[str, Any]
+    backend_entry: dict[str, Any]
+
+    @property
+    def backend_kind(self) -> str:
+        return self.backend_entry["kind"]
+
+    @property
+    def weight_source(self) -> dict[str, Any]:
+        """The model's weight source for this quant, e.g. {"package_file": "pkg/x.gguf"}."""
+        return self.model_entry["weights"][self.quant]
+
+    @property
+    def chat(self) -> dict[str, Any]:
+        return self.model_entry.get("chat") or {}
+
+    def identity(self) -> dict[str, Any]:
+        """The parts of the registries that can change what this config generates.
+        `facts` are left out: editing a parameter count must not replay a model."""
+        return {
+            "model": self.model,
+            "backend": self.backend,
+            "quant": self.quant,
+            "model_entry": {k: v for k, v in self.model_entry.items() if k != "facts"},
+            "backend_entry": self.backend_entry,
+        }
+
+
+class RegistryError(ValueError):
+    """Bad configuration; the message names the file, the entry and the field."""
+
+    def __init__(self, file: str | Path, entry: str, field: str, problem: str) -> None:
+        where = f"{file}: entry '{entry}'" + (f", field '{field}'" if field else "")
+        super().__init__(f"{where}: {problem}")
+        self.file, self.entry, self.field = str(file), entry, field
+
+
+SCHEMA_DIR = Path(__file__).resolve().parents[2] / "workflow" / "schemas"
+NAME_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]*"
+
+# Which weight sources each backend kind can load.
+FILE_SOURCES = {"package_file", "path", "hub"}
+SOURCES_BY_KIND = {
+    "llama_cpp": FILE_SOURCES,
+    "transformers": FILE_SOURCES,
+    "openai_compatible": {"api_model"},
+    "openai_compatible+launch": FILE_SOURCES,
+    "scripted": {"scripted"},
+}
+PROVENANCE_KEYS = {"derived_from"}
+
+
+def _validator_with_defaults(schema: dict) -> jsonschema.protocols.Validator:
+    """A JSON Schema 2020-12 validator that also fills in `default`s, as Snakemake's validate() does."""
+    base = jsonschema.Draft202012Validator
+    validate_properties = base.VALIDATORS["properties"]
+
+    def set_defaults(validator, properties, instance, schema):  # type: ignore[no-untyped-def]
+        if isinstance(instance, dict):
+            for name, sub in properties.items():
+                if "default" in sub and name not in instance:
+                    instance[name] = copy.deepcopy(sub["default"])
+        yield from validate_properties(validator, properties, instance, schema)
+
+    return jsonschema.validators.extend(base, {"properties": set_defaults})(schema)
+
+
+def load_schema(name: str) -> dict:
+    return yaml.safe_load((SCHEMA_DIR / f"{name}.schema.yaml").read_text())
+
+
+def validate_document(doc: Any, schema_name: str, file: str | Path, keyed: bool) -> None:
+    """Validate against a schema; `keyed` documents (registries) report their top key as entry."""
+    error = jsonschema.exceptions.best_match(
+        _validator_with_defaults(load_schema(schema_name)).iter_errors(doc)
+    )
+    if error is None:
+        return
+    path = [str(p) for p in error.absolute_path]
+    message = error.message
+    if keyed and not path and isinstance(error.instance, str):  # a bad entry name (propertyNames)
+        entry, field = error.instance, ""
+        message = "this name is not allowed: use at most 100 letters, digits, '.', '_', '-', starting with a letter or digit"
+    elif keyed and path:
+        entry, field = path[0], ".".join(path[1:])
+    elif path:
+        entry, field = _config_entry(error.absolute_path), ""
+    else:
+        entry, field = "(top level)", ""
+    raise RegistryError(file, entry, field, message)
+
+
+def _config_entry(path: Any) -> str:
+    parts = list(path)
+    text = str(parts[0])
+    for part in parts[1:]:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return text
+
+
+def read_yaml(path: str | Path) -> Any:
+    path = Path(path)
+    if not path.is_file():
+        raise RegistryError(path, "(file)", "", "file not found")
+    try:
+        return yaml.safe_load(path.read_text())
+    except yaml.YAMLError as exc:
+        raise RegistryError(path, "(file)", "", f"not valid YAML: {exc}") from exc
+
+
+def weight_source_kind(source: dict[str, Any]) -> str:
+    kinds = sorted(set(source) - PROVENANCE_KEYS)
+    if len(kinds) != 1:
+        raise ValueError(f"needs exactly one weight source, found {kinds or 'none'}")
+    return kinds[0]
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A validated run: configs × games, plus the settings every play job shares."""
+
+    config: dict[str, Any]
+    models: dict[str, Any]
+    backends: dict[str, Any]
+    configs: tuple[PlayConfig, ...]
+
+    @property
+    def games(self) -> list[str]:
+        return list(self.config["games"])
+
+    def play_config(self, model: str, backend: str, quant: str) -> PlayConfig:
+        for cfg in self.configs:
+            if (cfg.model, cfg.backend, cfg.quant) == (model, backend, quant):
+                return cfg
+        raise KeyError(f"({model}, {backend}, {quant}) is not in the grid")
+
+    def play_identity(self, cfg: PlayConfig, game: str, game_version: str) -> dict[str, Any]:
+        """Exactly what determines a play job's transcripts (its Snakemake rerun trigger)."""
+        return {
+            **cfg.identity(),
+            "game": {"name": game, "version": game_version},
+            "instances": self.config["instances"],
+            "generation": self.config["generation"],
+            "batch_size": self.config["batch_size"],
+        }
+
+
+def load_grid(
+    config: dict[str, Any],
+    config_file: str | Path = "config/config.yaml",
+    known_games: dict[str, Any] | None = None,
+) -> Grid:
+    """Validate config + registries and cross-check them; raises RegistryError on the first fault."""
+    config = copy.deepcopy(config)
+    validate_document(config, "config", config_file, keyed=False)
+    models_file, backends_file = config["models"], config["backends"]
+    models = read_yaml(models_file)
+    validate_document(models, "models", models_file, keyed=True)
+    backends = read_yaml(backends_file)
+    validate_document(backends, "backends", backends_file, keyed=True)
+
+    if known_games is None:
+        from clemgrid.games.registry import GAMES as known_games
+    for i, game in enumerate(config["games"]):
+        if game not in known_games:
+            raise RegistryError(
+                config_file,
+                f"games[{i}]",
+                "",
+                f"unknown game {game!r} (known: {', '.join(sorted(known_games))})",
+            )
+
+    configs: list[PlayConfig] = []
+    for i, item in enumerate(config["grid"]):
+        entry = f"grid[{i}]"
+        if item["model"] not in models:
+            raise RegistryError(
+                config_file,
+                entry,
+                "model",
+                f"unknown model {item['model']!r} (not in {models_file})",
+            )
+        if item["backend"] not in backends:
+            raise RegistryError(
+                config_file,
+                entry,
+                "backend",
+                f"unknown backend {item['backend']!r} (not in {backends_file})",
+            )
+        model_entry, backend_entry = models[item["model"]], backends[item["backend"]]
+        quant = item["quant"]
+        if quant not in model_entry["weights"]:
+            known = ", ".join(model_entry["weights"])
+            raise RegistryError(
+                config_file,
+                entry,
+                "quant",
+                f"model {item['model']!r} has no weight source for quant {quant!r} in {models_file} (known: {known})",
+            )
+        source = model_entry["weights"][quant]
+        try:
+            source_kind = weight_source_kind(source)
+        except ValueError as exc:
+            raise RegistryError(models_file, item["model"], f"weights.{quant}", str(exc)) from None
+        kind = backend_entry["kind"] + ("+launch" if "launch" in backend_entry else "")
+        if source_kind not in SOURCES_BY_KIND[kind]:
+            raise RegistryError(
+                models_file,
+                item["model"],
+                f"weights.{quant}",
+                f"a {source_kind!r} source cannot be run by backend {item['backend']!r} (kind {kind}; needs one of {sorted(SOURCES_BY_KIND[kind])})",
+            )
+        if source_kind == "scripted":
+            for game in config["games"]:
+                policies = known_games[game].scripted_policies
+                if source["scripted"] not in policies:
+                    raise RegistryError(
+                        models_file,
+                        item["model"],
+                        f"weights.{quant}.scripted",
+                        f"game {game!r} has no scripted policy {source['scripted']!r} (known: {', '.join(policies)})",
+                    )
+        cfg = PlayConfig(item["model"], item["backend"], quant, model_entry, backend_entry)
+        if cfg in configs:
+            raise RegistryError(config_file, entry, "", "duplicate of an earlier grid entry")
+        configs.append(cfg)
+    return Grid(config, models, backends, tuple(configs))

@@ -1,0 +1,18 @@
+localrules:
+    instances,
+    aggregate,
+
+
+rule aggregate:
+    input:
+        scores=grid_outputs(rules.score.output.scores),
+    output:
+        matrix="results/scores/matrix.parquet",
+        clemscore="results/scores/clemscore.parquet",
+        table="results/scores/clemscore.md",
+    log:
+        "logs/aggregate/aggregate.log",
+    conda:
+        "../../envs/clemgrid.yaml"
+    script:
+        "../scripts/aggregate.py"
