@@ -47,7 +47,9 @@ def play(
     max_steps: int = 100,
 ) -> PlayResult:
     """Play every instance once in self-play; `keys` (model, backend, quant) label the rows."""
-    episodes = [Episode(i, inst, game.master(inst)) for i, inst in enumerate(instances)]
+    episodes = [
+        Episode(i, inst, game.master(inst, game.demonstrations)) for i, inst in enumerate(instances)
+    ]
     result = PlayResult()
     running = list(episodes)
     batch_counter = 0

@@ -70,6 +70,7 @@ class RegistryError(ValueError):
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "workflow" / "schemas"
 NAME_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]*"
+GAME_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]*(?:\+[0-9]+shot)?"
 
 # Which weight sources each backend kind can load.
 FILE_SOURCES = {"package_file", "path", "hub"}
@@ -78,7 +79,7 @@ SOURCES_BY_KIND = {
     "transformers": FILE_SOURCES,
     "openai_compatible": {"api_model"},
     "openai_compatible+launch": FILE_SOURCES,
-    "scripted": {"scripted"},
+    "scripted": {"scripted", "synthetic"},
 }
 PROVENANCE_KEYS = {"derived_from"}
 
@@ -243,15 +244,20 @@ def load_grid(
                 f"weights.{quant}",
                 f"a {source_kind!r} source cannot be run by backend {item['backend']!r} (kind {kind}; needs one of {sorted(SOURCES_BY_KIND[kind])})",
             )
-        if source_kind == "scripted":
+        if source_kind in ("scripted", "synthetic"):
+            from clemgrid.backends.scripted import SYNTHETIC_POLICIES
+
+            wanted = [source["scripted"]] if source_kind == "scripted" else SYNTHETIC_POLICIES
             for game in config["games"]:
                 policies = known_games[game].scripted_policies
-                if source["scripted"] not in policies:
+                for policy in wanted:
+                    if policy in policies:
+                        continue
                     raise RegistryError(
                         models_file,
                         item["model"],
-                        f"weights.{quant}.scripted",
-                        f"game {game!r} has no scripted policy {source['scripted']!r} (known: {', '.join(policies)})",
+                        f"weights.{quant}.{source_kind}",
+                        f"game {game!r} has no scripted policy {policy!r} (known: {', '.join(policies)})",
                     )
         cfg = PlayConfig(item["model"], item["backend"], quant, model_entry, backend_entry)
         if cfg in configs:

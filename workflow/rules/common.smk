@@ -2,7 +2,13 @@ from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
 from clemgrid.games.registry import GAMES
-from clemgrid.registry import NAME_PATTERN, RegistryError, canonical_json, load_grid
+from clemgrid.registry import (
+    GAME_PATTERN,
+    NAME_PATTERN,
+    RegistryError,
+    canonical_json,
+    load_grid,
+)
 
 CONFIG_FILE = (workflow.overwrite_configfiles or ["config/config.yaml"])[-1]
 
@@ -19,7 +25,7 @@ wildcard_constraints:
     model=NAME_PATTERN,
     backend=NAME_PATTERN,
     quant=NAME_PATTERN,
-    game=NAME_PATTERN,
+    game=GAME_PATTERN,
 
 
 def play_identity(wildcards):
@@ -28,6 +34,11 @@ def play_identity(wildcards):
     return canonical_json(
         GRID.play_identity(cfg, wildcards.game, GAMES[wildcards.game].version)
     )
+
+
+def base_instances(wildcards):
+    """Few-shot variants play the instances of the zero-shot game they derive from."""
+    return rules.instances.output.instances.format(game=GAMES[wildcards.game].base_name)
 
 
 def play_threads(wildcards):

@@ -1,6 +1,6 @@
 rule play:
     input:
-        instances=rules.instances.output.instances,
+        instances=base_instances,
     output:
         transcripts="results/transcripts/{model}/{backend}/{quant}/{game}.parquet",
         timing="results/timing/{model}/{backend}/{quant}/{game}.parquet",

@@ -1,7 +1,7 @@
 rule score:
     input:
         transcripts=rules.play.output.transcripts,
-        instances=rules.instances.output.instances,
+        instances=base_instances,
     output:
         scores="results/scores/{model}/{backend}/{quant}/{game}.parquet",
     log:

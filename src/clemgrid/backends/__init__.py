@@ -19,7 +19,7 @@ def load_backend(cfg: PlayConfig, game: GameSpec) -> Backend:
     if kind == "scripted":
         from clemgrid.backends.scripted import ScriptedBackend
 
-        return ScriptedBackend(game, cfg.weight_source["scripted"])
+        return ScriptedBackend(game, cfg.weight_source)
     if kind == "llama_cpp":
         from clemgrid.backends.llama_cpp import LlamaCppBackend
 

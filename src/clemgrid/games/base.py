@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from clemgrid.backends.base import Message
@@ -90,3 +90,14 @@ class GameSpec:
     """(policy, messages) -> response: programmatic players for tests and synthetic models.
     They see only the chat, as a model does, so they run behind the scripted backend."""
     scripted_policies: tuple[str, ...] = ()
+    demonstrations: int = 0  # worked examples shown in the prompts; 0 = zero-shot, as clembench
+    base: str = ""  # the zero-shot game a variant derives from ("" for the game itself)
+
+    @property
+    def base_name(self) -> str:
+        return self.base or self.name
+
+
+def few_shot(game: GameSpec, k: int) -> GameSpec:
+    """The variant `<game>+<k>shot`: same instances and scorer, k demonstrations in the prompts."""
+    return replace(game, name=f"{game.name}+{k}shot", demonstrations=k, base=game.name)

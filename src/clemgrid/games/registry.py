@@ -1,6 +1,15 @@
-"""The game registry: one folder per game, each exporting `GAME` (a GameSpec)."""
+"""The game registry: one folder per game, each exporting `GAME` (a GameSpec).
 
-from clemgrid.games.base import GameSpec
+Few-shot variants (`<game>+<k>shot`) are declared here, for games whose prompts support
+demonstrations; the zero-shot game is what clembench plays and what the paper's tables use.
+"""
+
+from clemgrid.games.base import GameSpec, few_shot
 from clemgrid.games.taboo import GAME as TABOO
 
-GAMES: dict[str, GameSpec] = {game.name: game for game in (TABOO,)}
+ZERO_SHOT: tuple[GameSpec, ...] = (TABOO,)
+FEW_SHOT: dict[str, tuple[int, ...]] = {"taboo": (1, 3)}
+
+GAMES: dict[str, GameSpec] = {game.name: game for game in ZERO_SHOT}
+for _name, _shots in FEW_SHOT.items():
+    GAMES.update({variant.name: variant for variant in (few_shot(GAMES[_name], k) for k in _shots)})

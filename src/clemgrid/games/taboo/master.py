@@ -10,6 +10,7 @@ from importlib.resources import files
 
 from clemgrid.backends.base import Message
 from clemgrid.games.base import GameMaster, Instance, Move, Outcome, Request
+from clemgrid.games.taboo.demonstrations import describer_examples, guesser_examples
 from clemgrid.games.taboo.parse import CLUE_TAG, GUESS_TAG, parse_clue, parse_guess
 
 MAX_TURNS = 3  # `max_turns` of every clembench v1.6 taboo experiment
@@ -23,16 +24,22 @@ def _prompt(name: str) -> str:
     return files(__package__).joinpath(f"prompts/{name}.txt").read_text("utf-8").rstrip("\n")
 
 
-def describer_prompt(target_word: str, related_words: list[str]) -> str:
-    return _prompt("describer").format(
+def describer_prompt(target_word: str, related_words: list[str], demonstrations: int = 0) -> str:
+    prompt = _prompt("describer").format(
         target_word=target_word,
         taboo_words="\n".join(f"- {word}" for word in related_words),
         max_turns=MAX_TURNS,
     )
+    return f"{prompt}\n\n{describer_examples(demonstrations)}" if demonstrations else prompt
 
 
-def guesser_prompt() -> str:
-    return _prompt("guesser").format(max_turns=MAX_TURNS)
+def guesser_prompt(demonstrations: int = 0) -> str:
+    """Examples go before the closing line that hands over to the first clue."""
+    prompt = _prompt("guesser").format(max_turns=MAX_TURNS)
+    if not demonstrations:
+        return prompt
+    body, closing = prompt.rsplit("\n\n", 1)
+    return f"{body}\n\n{guesser_examples(demonstrations)}\n\n{closing}"
 
 
 class TabooMaster(GameMaster):
@@ -45,7 +52,12 @@ class TabooMaster(GameMaster):
         self.related_words: list[str] = list(instance.payload["related_words"])
         self.histories: dict[str, list[Message]] = {
             DESCRIBER: [
-                {"role": "user", "content": describer_prompt(self.target_word, self.related_words)}
+                {
+                    "role": "user",
+                    "content": describer_prompt(
+                        self.target_word, self.related_words, demonstrations
+                    ),
+                }
             ],
             GUESSER: [],
         }
@@ -86,7 +98,9 @@ class TabooMaster(GameMaster):
             self._end("lost")
             return Move(False, f"taboo word: {clue.taboo_word}", {**parsed, "word": clue.clue_word})
         first = not self.histories[GUESSER]
-        self._tell(GUESSER, f"{guesser_prompt()}\n\n{response}" if first else response)
+        self._tell(
+            GUESSER, f"{guesser_prompt(self.demonstrations)}\n\n{response}" if first else response
+        )
         return Move(True, "ok", parsed)
 
     def _receive_guess(self, response: str) -> Move:
