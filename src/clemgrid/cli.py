@@ -1,4 +1,4 @@
-"""`clemgrid` command line: check a configuration, show a score table."""
+"""`clemgrid` command line: check a configuration, show a score table, render transcripts."""
 
 from __future__ import annotations
 
@@ -53,6 +53,11 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("table", help="print the score table of a finished run")
     p.add_argument("--scores", default="results/scores")
     p.set_defaults(func=table)
+    from clemgrid.viewer import cli as viewer_cli
+
+    p = sub.add_parser("transcripts", help="render transcripts and scores as a static HTML site")
+    viewer_cli.add_arguments(p)
+    p.set_defaults(func=viewer_cli.run)
     args = parser.parse_args(argv)
     return args.func(args)
 

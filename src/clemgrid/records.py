@@ -176,6 +176,12 @@ def write_table(
             os.unlink(tmp)
 
 
+def write_frame(frame: Any, path: str | Path, **meta: Any) -> None:
+    """A DataFrame with the types pandas gives it (analysis outputs), written like write_table."""
+    schema = pa.Schema.from_pandas(frame, preserve_index=False).remove_metadata()
+    write_table(frame_rows(frame), schema, path, **meta)
+
+
 def frame_rows(frame: Any) -> list[dict[str, Any]]:
     """DataFrame → rows with NaN as null, which is what a missing score means."""
     return [

@@ -8,6 +8,7 @@ with a (alphabetic) taboo word, and the scripted guesser decodes it exactly.
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from clemgrid.backends.base import Message
@@ -35,6 +36,14 @@ def _decode(clue: str) -> str | None:
         return None
 
 
+def _useless_clue(target: str) -> str:
+    """A valid clue that tells nothing (the guesser cannot decode it) yet differs between
+    secret words, so chats of different episodes never coincide: synthetic players draw
+    their moves from a hash of the chat, and identical chats would make episodes dependent."""
+    tag = int(hashlib.sha256(target.encode()).hexdigest(), 16) % 10**8
+    return f"{CLUE_TAG} {_NO_INFO} {tag}"
+
+
 def _describe(policy: str, prompt: str, clues_given: int) -> str:
     match = _SECRET.search(prompt)
     target = match.group(1).strip() if match else ""
@@ -43,7 +52,7 @@ def _describe(policy: str, prompt: str, clues_given: int) -> str:
     if policy == "taboo_breaker":
         return f"{CLUE_TAG} {target}"
     if policy == "never_right" or (policy == "slow" and clues_given == 0):
-        return f"{CLUE_TAG} {_NO_INFO}"
+        return _useless_clue(target)
     return f"{CLUE_TAG} {_encode(target)}"
 
 

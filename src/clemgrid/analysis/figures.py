@@ -1,0 +1,218 @@
+"""The paper's figures (2-6) from a score matrix and a joined clemscore frame.
+
+Builders return a :class:`matplotlib.figure.Figure` made without pyplot (no global state, no
+interactive backend: the Agg canvas renders it); :func:`save_figure` writes PDF and PNG.
+
+- :func:`profile_figure`: Figures 2 and 4, per-game %played and quality bars per model;
+- :func:`size_figure`: Figure 3, clemscore vs. parameters with the OLS fit and its 95 % band;
+- :func:`bracket_figure`: Figure 5, clemscore of every model within its size bracket;
+- :func:`dynamics_figure`: Figure 6, %played and quality of models sorted by size, then score.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import statsmodels.formula.api as smf
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter
+
+from clemgrid.analysis.published import GAMES
+
+PLAYED = "#3b75af"  # blue: %played
+QUALITY = "#9c6b30"  # brown: quality (Figures 2, 4)
+QUALITY_LINE = "#ef8636"  # orange: quality (Figure 6)
+BRACKET_COLOURS = ["#9ecae1", "#6baed6", "#3182bd", "#08519c"]
+KEYS = ["model", "backend", "quant", "source"]
+DPI = 150
+
+
+def save_figure(figure: Figure, stem: str | Path) -> tuple[Path, Path]:
+    """Write ``stem``.pdf and ``stem``.png (dpi 150); return both paths."""
+    stem = Path(stem)
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    paths = stem.with_suffix(".pdf"), stem.with_suffix(".png")
+    for path in paths:
+        figure.savefig(path, dpi=DPI, bbox_inches="tight")
+    return paths
+
+
+def _label(row: pd.Series) -> str:
+    extra = [v for v in (row["backend"], row["quant"]) if v not in ("huggingface-local", "none")]
+    return row["model"] + (f" ({', '.join(extra)})" if extra else "")
+
+
+def _game_values(matrix: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
+    """%played and quality per config × (game + "all"); quality 0 where nothing was played."""
+    long = matrix.merge(scores[KEYS], on=KEYS, how="inner")[
+        [*KEYS, "game", "pct_played", "quality"]
+    ]
+    overall = scores[KEYS].assign(
+        game="all", pct_played=scores["avg_pct_played"], quality=scores["avg_quality"]
+    )
+    values = pd.concat([overall, long], ignore_index=True)
+    return values.assign(quality=values["quality"].fillna(0.0))
+
+
+def profile_figure(matrix: pd.DataFrame, scores: pd.DataFrame, ncols: int = 3) -> Figure:
+    """One panel per row of ``scores`` (in its order): bars per game and overall."""
+    values = _game_values(matrix, scores).set_index([*KEYS, "game"])
+    games = ["all", *GAMES]
+    nrows = -(-len(scores) // ncols)
+    figure = Figure(figsize=(4.2 * ncols, 2.6 * nrows + 0.6), layout="constrained")
+    axes = figure.subplots(nrows, ncols, squeeze=False, sharey=True)
+    x = np.arange(len(games))
+    for ax, (_, row) in zip(axes.flat, scores.iterrows(), strict=False):
+        config = tuple(row[KEYS])
+        found = [g for g in games if (*config, g) in values.index]
+        played = [values.loc[(*config, g), "pct_played"] if g in found else np.nan for g in games]
+        quality = [values.loc[(*config, g), "quality"] if g in found else np.nan for g in games]
+        ax.bar(x - 0.2, played, 0.4, color=PLAYED)
+        ax.bar(x + 0.2, quality, 0.4, color=QUALITY)
+        ax.axhline(100, color="0.8", linewidth=0.8, zorder=0)
+        ax.set_title(f"{_label(row)}\nclemscore {row['clemscore']:.2f}", fontsize=8)
+        ax.set_xticks(
+            x,
+            [g.replace("wordle_with", "wordle+") for g in games],
+            rotation=60,
+            ha="right",
+            fontsize=7,
+        )
+        ax.set_ylim(0, 105)
+        ax.tick_params(axis="y", labelsize=7)
+    for ax in axes.flat[len(scores) :]:
+        ax.set_visible(False)
+    figure.legend(
+        handles=[Patch(color=PLAYED, label="% played"), Patch(color=QUALITY, label="quality")],
+        loc="outside upper center",
+        ncols=2,
+        fontsize=8,
+    )
+    return figure
+
+
+def size_figure(frame: pd.DataFrame, fit_frame: pd.DataFrame | None = None) -> Figure:
+    """Clemscore vs. parameters (log axis), open vs. closed marked, OLS fit with 95 % band.
+
+    The line is ``clemscore ~ log10(params_b)`` fitted on ``fit_frame`` (default: ``frame``),
+    drawn over that frame's size range; a separate ``fit_frame``'s models are ringed.
+    """
+    subset = fit_frame is not None
+    fit_frame = frame if fit_frame is None else fit_frame
+    fit = smf.ols("clemscore ~ np.log10(params_b)", fit_frame).fit()
+    grid = pd.DataFrame(
+        {"params_b": np.logspace(*np.log10(fit_frame["params_b"].agg(["min", "max"])), 100)}
+    )
+    band = fit.get_prediction(grid).summary_frame(alpha=0.05)
+    figure = Figure(figsize=(6.4, 4.4), layout="constrained")
+    ax = figure.subplots()
+    ax.fill_between(
+        grid["params_b"],
+        band["mean_ci_lower"],
+        band["mean_ci_upper"],
+        color="0.85",
+        label="95 % CI",
+    )
+    ax.plot(
+        grid["params_b"],
+        band["mean"],
+        color="0.3",
+        label=f"OLS fit (n = {int(fit.nobs)}, R² = {fit.rsquared:.2f})",
+    )
+    for is_open, marker, colour, name in (
+        (True, "o", PLAYED, "open weights"),
+        (False, "s", QUALITY_LINE, "closed"),
+    ):
+        part = frame[frame["open_weights"] == is_open]
+        ax.scatter(
+            part["params_b"],
+            part["clemscore"],
+            marker=marker,
+            color=colour,
+            s=28,
+            label=name,
+            zorder=3,
+        )
+    if subset:
+        ax.scatter(
+            fit_frame["params_b"],
+            fit_frame["clemscore"],
+            s=90,
+            facecolors="none",
+            edgecolors="0.2",
+            linewidths=0.8,
+            label="in OLS fit",
+            zorder=4,
+        )
+    ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    ax.set_xlabel("parameters (billions, log scale)")
+    ax.set_ylabel("clemscore")
+    ax.legend(fontsize=8, loc="upper left")
+    return figure
+
+
+def bracket_figure(frame: pd.DataFrame) -> Figure:
+    """Horizontal bars of clemscore per model, grouped by size bracket (``bracket`` column)."""
+    ordered = frame.sort_values(["bracket", "clemscore"], kind="stable").reset_index(drop=True)
+    brackets = list(ordered["bracket"].cat.categories)
+    colours = ordered["bracket"].cat.codes.map(lambda i: BRACKET_COLOURS[i % len(BRACKET_COLOURS)])
+    figure = Figure(figsize=(6.4, 0.2 * len(ordered) + 1.2), layout="constrained")
+    ax = figure.subplots()
+    y = np.arange(len(ordered))
+    ax.barh(y, ordered["clemscore"], color=colours)
+    ax.set_yticks(y, [_label(r) for _, r in ordered.iterrows()], fontsize=7)
+    for _, part in ordered.groupby("bracket", observed=True):
+        ax.vlines(
+            part["clemscore"].mean(),
+            part.index.min() - 0.4,
+            part.index.max() + 0.4,
+            color="0.2",
+            linewidth=1,
+        )
+        ax.axhline(part.index.max() + 0.5, color="0.7", linewidth=0.6)
+    ax.set_ylim(-0.6, len(ordered) - 0.4)
+    ax.set_xlabel("clemscore")
+    handles = [Patch(color=BRACKET_COLOURS[i], label=b) for i, b in enumerate(brackets)]
+    handles.append(Line2D([], [], color="0.2", label="bracket mean"))
+    ax.legend(handles=handles, fontsize=7, loc="lower right")
+    return figure
+
+
+def dynamics_figure(matrix: pd.DataFrame, frame: pd.DataFrame) -> Figure:
+    """%played and quality per model, models sorted by size then clemscore; one panel per game."""
+    ordered = frame.sort_values(["params_b", "clemscore"], kind="stable").reset_index(drop=True)
+    values = _game_values(matrix, ordered).set_index([*KEYS, "game"])
+    games = ["all", *GAMES]
+    figure = Figure(figsize=(9.0, 1.45 * len(games) + 2.4), layout="constrained")
+    axes = figure.subplots(len(games), 1, sharex=True)
+    x = np.arange(len(ordered))
+    configs = [tuple(r) for r in ordered[KEYS].itertuples(index=False)]
+    for ax, game in zip(axes, games, strict=True):
+        part = values.reindex([(*c, game) for c in configs])
+        ax.plot(x, part["pct_played"].to_numpy(), color=PLAYED, marker=".", linewidth=1)
+        ax.plot(x, part["quality"].to_numpy(), color=QUALITY_LINE, marker=".", linewidth=1)
+        ax.set_ylim(-5, 105)
+        ax.set_ylabel(game.replace("wordle_with", "wordle+"), fontsize=8)
+        ax.tick_params(axis="y", labelsize=7)
+        ax.grid(axis="y", color="0.9")
+    axes[-1].set_xticks(
+        x,
+        [f"{_label(r)} ({r['params_b']:g}B)" for _, r in ordered.iterrows()],
+        rotation=90,
+        fontsize=6,
+    )
+    figure.legend(
+        handles=[
+            Line2D([], [], color=PLAYED, label="% played"),
+            Line2D([], [], color=QUALITY_LINE, label="quality"),
+        ],
+        loc="outside upper center",
+        ncols=2,
+        fontsize=8,
+    )
+    return figure

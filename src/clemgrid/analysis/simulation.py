@@ -1,0 +1,152 @@
+"""Checks of the uncertainty methods by simulation with synthetic taboo players of known skill.
+
+A synthetic player (clemgrid.backends.scripted) answers each request independently: a format
+violation with probability f, else a good move with probability g, else a useless valid move.
+In taboo a turn then succeeds with s = ((1-f) g)^2 (both moves good), continues with
+c = (1-f)^2 (1 - g^2) and aborts otherwise, over at most 3 turns, and quality is 100 / turn of
+success. So the expected clemscore is known exactly: 100 s (1 + c/2 + c^2/3). Repeated runs
+with fresh seeds show how often the bootstrap CI covers it and how often the paired tests reject.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from clemgrid.analysis.uncertainty import bootstrap_clemscore, paired_tests
+from clemgrid.backends.base import GenerationParams
+from clemgrid.backends.scripted import ScriptedBackend
+from clemgrid.engine import play
+from clemgrid.games.base import Instance
+from clemgrid.games.registry import GAMES
+
+TABOO = GAMES["taboo"]
+
+
+def true_taboo_clemscore(format_error_rate: float, good_move_rate: float) -> float:
+    f, g = format_error_rate, good_move_rate
+    s = ((1 - f) * g) ** 2
+    c = (1 - f) ** 2 * (1 - g**2)
+    return 100 * s * (1 + c / 2 + c**2 / 3)
+
+
+def good_rate_for(target: float, format_error_rate: float) -> float:
+    """The good-move rate whose expected taboo clemscore is `target` (bisection; it is monotone)."""
+    low, high = 0.0, 1.0
+    for _ in range(60):
+        mid = (low + high) / 2
+        low, high = (
+            (mid, high) if true_taboo_clemscore(format_error_rate, mid) < target else (low, mid)
+        )
+    return (low + high) / 2
+
+
+def play_synthetic(skill: dict[str, float], instances: Sequence[Instance]) -> pd.DataFrame:
+    """One run: every instance played once; returns one row per episode."""
+    backend = ScriptedBackend(TABOO, {"synthetic": skill})
+    keys = {"model": "synthetic", "backend": "scripted", "quant": "none"}
+    turns = pd.DataFrame(play(TABOO, instances, backend, GenerationParams(), keys).turns)
+    by_id = {(i.experiment, i.instance_id): i for i in instances}
+    rows = []
+    for (experiment, instance_id), episode in turns.groupby(
+        ["experiment", "instance_id"], sort=False
+    ):
+        score = TABOO.score(by_id[(experiment, instance_id)], episode.to_dict("records"))
+        rows.append(
+            {
+                "game": TABOO.name,
+                "experiment": experiment,
+                "instance_id": instance_id,
+                "played": score.played,
+                "quality": score.quality,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def simulate(
+    scenarios: dict[str, tuple[dict[str, float], dict[str, float]]],
+    repetitions: int,
+    n_boot: int = 1000,
+    n_resamples: int = 2000,
+    alpha: float = 0.05,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(per-repetition results, summary table). Each scenario is a pair of skills (f, g) without seeds."""
+    instances = TABOO.load_instances()
+    runs = []
+    for name, (skill_a, skill_b) in scenarios.items():
+        truth = {
+            side: true_taboo_clemscore(s["format_error_rate"], s["good_move_rate"])
+            for side, s in (("a", skill_a), ("b", skill_b))
+        }
+        for rep in range(repetitions):
+            a = play_synthetic({**skill_a, "seed": 2 * rep}, instances)
+            b = play_synthetic({**skill_b, "seed": 2 * rep + 1}, instances)
+            ci = {
+                side: bootstrap_clemscore(frame, n_boot=n_boot, seed=rep)
+                for side, frame in (("a", a), ("b", b))
+            }
+            test = paired_tests(a, b, n_resamples=n_resamples, seed=rep)
+            runs.append(
+                {
+                    "scenario": name,
+                    "repetition": rep,
+                    **{f"true_{side}": truth[side] for side in "ab"},
+                    **{f"clemscore_{side}": ci[side]["clemscore"] for side in "ab"},
+                    **{
+                        f"covered_{side}": ci[side]["ci_low"] <= truth[side] <= ci[side]["ci_high"]
+                        for side in "ab"
+                    },
+                    "permutation_p": test.permutation_p,
+                    "mcnemar_p": test.mcnemar_p,
+                }
+            )
+    runs = pd.DataFrame(runs)
+    summary = (
+        runs.groupby("scenario", sort=False)
+        .apply(
+            lambda r: pd.Series(
+                {
+                    "repetitions": len(r),
+                    "true_clemscore_a": r["true_a"].iloc[0],
+                    "true_clemscore_b": r["true_b"].iloc[0],
+                    "true_gap": r["true_a"].iloc[0] - r["true_b"].iloc[0],
+                    "mean_estimate_a": r["clemscore_a"].mean(),
+                    "mean_estimate_b": r["clemscore_b"].mean(),
+                    "ci_coverage": 100 * pd.concat([r["covered_a"], r["covered_b"]]).mean(),
+                    "permutation_rejects": 100 * (r["permutation_p"] < alpha).mean(),
+                    "mcnemar_rejects": 100 * (r["mcnemar_p"] < alpha).mean(),
+                }
+            ),
+            include_groups=False,
+        )
+        .reset_index()
+    )
+    return runs, summary
+
+
+def run_study(
+    study: dict,
+    bootstrap: dict,
+    runs_out: str | Path,
+    summary_out: str | Path,
+    table_out: str | Path,
+) -> pd.DataFrame:
+    """The pipeline's study: equal players (false positives) and a `gap`-point gap (power)."""
+    from clemgrid import records
+
+    f, g = study["format_error_rate"], study["good_move_rate"]
+    strong = {"format_error_rate": f, "good_move_rate": g}
+    target = true_taboo_clemscore(f, g) - study["gap"]
+    weaker = {"format_error_rate": f, "good_move_rate": good_rate_for(target, f)}
+    runs, summary = simulate(
+        {"equal skill": (strong, strong), f"{study['gap']:g}-point gap": (strong, weaker)},
+        repetitions=study["repetitions"],
+        n_boot=bootstrap["resamples"],
+    )
+    records.write_frame(runs, runs_out, study=study, bootstrap=bootstrap)
+    summary.to_csv(summary_out, index=False, float_format="%.4f")
+    Path(table_out).write_text(summary.to_latex(index=False, float_format="%.2f", escape=True))
+    return summary

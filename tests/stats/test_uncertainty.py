@@ -1,0 +1,89 @@
+"""Bootstrap CIs, paired tests and the simulation study's ground truth."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from clemgrid.analysis.simulation import (
+    good_rate_for,
+    play_synthetic,
+    simulate,
+    true_taboo_clemscore,
+)
+from clemgrid.analysis.uncertainty import bootstrap_clemscore, paired_tests
+from clemgrid.games.registry import GAMES
+
+
+def episodes(played, quality, game="g"):
+    return pd.DataFrame(
+        {
+            "game": game,
+            "experiment": "e",
+            "instance_id": [str(i) for i in range(len(played))],
+            "played": played,
+            "quality": quality,
+        }
+    )
+
+
+def test_bootstrap_brackets_the_point_estimate_and_is_seeded():
+    rng = np.random.default_rng(1)
+    played = rng.integers(0, 2, 80)
+    quality = np.where(played == 1, rng.choice([0, 50, 100], 80), np.nan)
+    frame = pd.concat([episodes(played, quality, "a"), episodes(played[::-1], quality[::-1], "b")])
+    ci = bootstrap_clemscore(frame, n_boot=500, seed=3)
+    assert ci["ci_low"] < ci["clemscore"] < ci["ci_high"]
+    assert ci == bootstrap_clemscore(frame, n_boot=500, seed=3)
+    pct = 100 * played.mean()
+    assert ci["clemscore"] == pytest.approx(pct / 100 * np.nanmean(quality))
+
+
+def test_bootstrap_of_a_perfect_player_is_degenerate():
+    ci = bootstrap_clemscore(episodes([1] * 10, [100.0] * 10), n_boot=200)
+    assert (ci["clemscore"], ci["ci_low"], ci["ci_high"]) == (100.0, 100.0, 100.0)
+
+
+def test_paired_tests_on_identical_and_on_different_configs():
+    same = episodes([1] * 30, [50.0] * 30)
+    result = paired_tests(same, same)
+    assert (result.permutation_p, result.mcnemar_p, result.n_pairs) == (1.0, 1.0, 30)
+    worse = episodes([0] * 15 + [1] * 15, [np.nan] * 15 + [0.0] * 15)
+    result = paired_tests(same, worse)
+    assert result.mcnemar_p < 0.001 and result.permutation_p < 0.001
+    assert (result.played_a_only, result.played_b_only, result.mean_quality_diff) == (15, 0, 50.0)
+
+
+def test_paired_tests_need_common_instances():
+    a = episodes([1], [1.0])
+    b = a.assign(instance_id="other")
+    with pytest.raises(ValueError, match="no common instance"):
+        paired_tests(a, b)
+
+
+def test_true_clemscore_limits_and_inverse():
+    assert true_taboo_clemscore(0.0, 1.0) == 100.0
+    assert true_taboo_clemscore(1.0, 0.7) == 0.0
+    g = good_rate_for(40.0, 0.1)
+    assert true_taboo_clemscore(0.1, g) == pytest.approx(40.0)
+
+
+def test_true_clemscore_matches_played_synthetic_games():
+    """The closed form agrees with the mean of many real engine runs (3 standard errors)."""
+    skill = {"format_error_rate": 0.1, "good_move_rate": 0.7}
+    instances = GAMES["taboo"].load_instances()
+    scores = []
+    for seed in range(30):
+        frame = play_synthetic({**skill, "seed": seed}, instances)
+        scores.append(frame["quality"].fillna(0).mean())  # = %played x quality / 100 for one game
+    scores = np.array(scores)
+    se = scores.std(ddof=1) / np.sqrt(len(scores))
+    assert abs(scores.mean() - true_taboo_clemscore(**skill)) < 3 * se
+
+
+def test_simulation_summary_shape():
+    skill = {"format_error_rate": 0.1, "good_move_rate": 0.8}
+    runs, summary = simulate({"equal": (skill, skill)}, repetitions=3, n_boot=100, n_resamples=200)
+    assert len(runs) == 3
+    row = summary.iloc[0]
+    assert row["true_gap"] == 0 and row["repetitions"] == 3
+    assert 0 <= row["ci_coverage"] <= 100
