@@ -44,7 +44,7 @@ def play(
     cache: ResponseCache | None = None,
     config_hash: str = "",
     on_episode_done: Callable[[], None] | None = None,
-    max_steps: int = 1000,  # a safety net against a game master that never ends
+    max_steps: int = 5000,  # a safety net against a game master that never ends (privateshared may need 1215)
 ) -> PlayResult:
     """Play every instance once in self-play; `keys` (model, backend, quant) label the rows."""
     episodes = [

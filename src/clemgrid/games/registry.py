@@ -5,12 +5,23 @@ demonstrations; the zero-shot game is what clembench plays and what the paper's 
 """
 
 from clemgrid.games.base import GameSpec, few_shot
+from clemgrid.games.imagegame import GAME as IMAGEGAME
+from clemgrid.games.privateshared import GAME as PRIVATESHARED
+from clemgrid.games.referencegame import GAME as REFERENCEGAME
 from clemgrid.games.taboo import GAME as TABOO
 from clemgrid.games.wordle import GAME as WORDLE
 from clemgrid.games.wordle_withclue import GAME as WORDLE_WITHCLUE
 from clemgrid.games.wordle_withcritic import GAME as WORDLE_WITHCRITIC
 
-ZERO_SHOT: tuple[GameSpec, ...] = (TABOO, WORDLE, WORDLE_WITHCLUE, WORDLE_WITHCRITIC)
+ZERO_SHOT: tuple[GameSpec, ...] = (
+    TABOO,
+    IMAGEGAME,
+    REFERENCEGAME,
+    WORDLE,
+    WORDLE_WITHCLUE,
+    WORDLE_WITHCRITIC,
+    PRIVATESHARED,
+)
 FEW_SHOT: dict[str, tuple[int, ...]] = {"taboo": (1, 3)}
 
 GAMES: dict[str, GameSpec] = {game.name: game for game in ZERO_SHOT}

@@ -1,0 +1,135 @@
+"""Step-wise imagegame master (rules of clembench v1.6's imagegame, our own wording).
+
+Each turn the instruction giver (player_1), who sees the target grid, gives one instruction and
+the follower (player_2) answers with its whole grid; at most grid_dimension² turns. The giver
+ends the game with "Instruction: DONE". A malformed instruction or grid aborts the episode.
+The episode's quality is the cell F1 of the last grid (success from F1 ≥ 99, else lost).
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+
+from clemgrid.backends.base import Message
+from clemgrid.games.base import GameMaster, Instance, Move, Outcome, Request
+from clemgrid.games.imagegame.parse import (
+    EMPTY,
+    CellScores,
+    compare,
+    empty_grid,
+    is_done,
+    is_grid,
+    parse_instruction,
+)
+
+GIVER, FOLLOWER = "player_1", "player_2"
+ROLES = {GIVER: "instruction_giver", FOLLOWER: "instruction_follower"}
+INSTRUCTION_FORMAT_ERROR = (
+    "invalid format: the instruction must be one line starting with 'Instruction: '"
+)
+GRID_FORMAT_ERROR = "invalid format: the answer must be the grid only"
+SUCCESS_F1 = 99  # clembench: success iff the last F1 is at least 99
+
+
+def _prompt(name: str) -> str:
+    return files(__package__).joinpath(f"prompts/{name}.txt").read_text("utf-8").rstrip("\n")
+
+
+def max_turns(payload: dict) -> int:
+    return payload["grid_dimension"] ** 2
+
+
+def question() -> str:
+    """What the giver is asked each turn (the end of its first message, then alone)."""
+    return _prompt("question")
+
+
+def giver_prompt(payload: dict) -> str:
+    return _prompt("giver").format(
+        dimension=payload["grid_dimension"],
+        target_grid=payload["target_grid"].strip("\n"),
+        max_turns=max_turns(payload),
+        question=question(),
+    )
+
+
+def follower_prompt(payload: dict, instruction: str) -> str:
+    dimension = payload["grid_dimension"]
+    example = empty_grid(dimension)
+    return _prompt("follower").format(
+        dimension=dimension,
+        empty_grid=example,
+        example_grid=example[: -len(EMPTY)] + "K",
+        instruction=instruction,
+    )
+
+
+def outcome_of(scores: CellScores) -> Outcome:
+    return "success" if scores.f1 >= SUCCESS_F1 else "lost"
+
+
+class ImageGameMaster(GameMaster):
+    """The giver is asked the same question every turn after the first; the follower gets the
+    first line of each valid instruction, the first one after its prompt (as clembench does)."""
+
+    def __init__(self, instance: Instance, demonstrations: int = 0) -> None:
+        super().__init__(instance, demonstrations)
+        self.payload = instance.payload
+        self.histories: dict[str, list[Message]] = {
+            GIVER: [{"role": "user", "content": giver_prompt(self.payload)}],
+            FOLLOWER: [],
+        }
+        self.turn = 0
+        self.scores = CellScores(0.0, 0.0, 0.0)  # of the last grid clembench could compare
+        self.outcome: Outcome | None = None  # set once the episode has ended
+        self._next: str | None = GIVER
+
+    def pending(self) -> Request | None:
+        if self._next is None:
+            return None
+        messages = [dict(message) for message in self.histories[self._next]]
+        return Request(self._next, ROLES[self._next], self.turn, messages)
+
+    def receive(self, response: str) -> Move:
+        player = self._next
+        if player is None:
+            raise RuntimeError("the episode has ended; there is nothing to answer")
+        self.histories[player].append({"role": "assistant", "content": response})
+        if player == GIVER:
+            return self._receive_instruction(response)
+        return self._receive_grid(response)
+
+    def _end(self, outcome: Outcome) -> None:
+        self.outcome = outcome
+        self._next = None
+
+    def _tell(self, player: str, content: str) -> None:
+        self.histories[player].append({"role": "user", "content": content})
+        self._next = player
+
+    def _receive_instruction(self, response: str) -> Move:
+        if is_done(response, self.payload["player_1_terminate_pattern"]):
+            self._end(outcome_of(self.scores))
+            return Move(True, "done", {"done": True})
+        instruction = parse_instruction(response, self.payload["player_1_response_pattern"])
+        if not instruction.well_formed:
+            self._end("aborted")
+            return Move(False, INSTRUCTION_FORMAT_ERROR)
+        first = not self.histories[FOLLOWER]
+        self._tell(
+            FOLLOWER,
+            follower_prompt(self.payload, instruction.line) if first else instruction.line,
+        )
+        return Move(True, "ok", {"instruction": instruction.line})
+
+    def _receive_grid(self, response: str) -> Move:
+        if not is_grid(response, self.payload["player_2_response_pattern"]):
+            self._end("aborted")
+            return Move(False, GRID_FORMAT_ERROR)
+        self.scores = compare(self.payload["target_grid"], response) or self.scores
+        self.turn += 1
+        if self.turn >= max_turns(self.payload):
+            self._end(outcome_of(self.scores))
+            return Move(True, "no turns left", self.scores._asdict())
+        self._tell(GIVER, question())
+        return Move(True, "ok", self.scores._asdict())
