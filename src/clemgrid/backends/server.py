@@ -1,0 +1,123 @@
+"""A local OpenAI-compatible llama.cpp server (`python -m llama_cpp.server`) owned by one backend.
+
+It listens on 127.0.0.1 on a free port, logs to a temporary file (never the console), is ready
+once `/v1/models` answers, and is stopped (terminate, then kill) by `stop()`; an interpreter exit
+without `stop()` still stops it, so a crashed play job leaves no server behind.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from clemgrid.backends.base import InfraError
+
+LOG_TAIL_CHARS = 4000
+
+
+def stored_chat_template(model_path: Path) -> str | None:
+    """The chat template in a GGUF's metadata; without one the server would silently fall back
+    to a generic chat format instead of failing."""
+    import gguf
+
+    field = gguf.GGUFReader(model_path).get_field("tokenizer.chat_template")
+    return field.contents() if field is not None else None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _flag_value(value: Any) -> str:
+    """The server's CLI parses booleans from true/false and lists/dicts from JSON."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, list | dict):
+        return json.dumps(value)
+    return str(value)
+
+
+class LlamaCppServer:
+    """The server's prompt cache cannot be reset per request (unlike the in-process backend), and
+    it renders prompts itself with the GGUF's chat template."""
+
+    def __init__(
+        self, model_path: Path, alias: str, options: dict[str, Any], startup_timeout_s: float
+    ) -> None:
+        """`options` become `--<name> <value>` flags (n_ctx, n_threads, n_batch, n_gpu_layers, ...);
+        a `seed` default of 0 keeps requests without a seed reproducible."""
+        options = {"seed": 0, **options}
+        port = _free_port()
+        self.base_url = f"http://127.0.0.1:{port}/v1"
+        fd, log = tempfile.mkstemp(prefix="clemgrid-llama-server-", suffix=".log")
+        self.log_path = Path(log)
+        command = [
+            sys.executable, "-m", "llama_cpp.server",
+            "--model", str(model_path),
+            "--model_alias", alias,
+            "--host", "127.0.0.1",
+            "--port", str(port),
+            "--verbose", "false",
+        ]  # fmt: skip
+        for name, value in options.items():
+            command += [f"--{name}", _flag_value(value)]
+        with os.fdopen(fd, "wb") as log_file:
+            self.process = subprocess.Popen(
+                command, stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT
+            )
+        atexit.register(self.stop)
+        try:
+            self.model = self._wait_ready(startup_timeout_s)
+        except BaseException:
+            self.stop(keep_log=True)
+            raise
+
+    def _log_tail(self) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")[-LOG_TAIL_CHARS:]
+        except OSError:
+            return "(no log)"
+
+    def _wait_ready(self, timeout_s: float) -> str:
+        """Poll `/v1/models` until it answers; returns the model name the server serves."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise InfraError(
+                    f"llama.cpp server exited with code {self.process.returncode} while starting "
+                    f"(log {self.log_path}):\n{self._log_tail()}"
+                )
+            try:
+                with urllib.request.urlopen(f"{self.base_url}/models", timeout=2) as response:
+                    return json.load(response)["data"][0]["id"]
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.2)
+        raise InfraError(
+            f"llama.cpp server did not answer within {timeout_s:g} s "
+            f"(log {self.log_path}):\n{self._log_tail()}"
+        )
+
+    def stop(self, keep_log: bool = False) -> None:
+        """Terminate, then kill after 10 s; the log is removed unless it explains a failure."""
+        atexit.unregister(self.stop)
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if not keep_log:
+            self.log_path.unlink(missing_ok=True)

@@ -1,0 +1,106 @@
+"""Resolve a model's weight source (config/models.yaml `weights.<quant>`) to something loadable.
+
+Every error names the model, the quant and the registry field, so a broken registry entry or a
+missing download is found from the message alone.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass
+from pathlib import Path
+
+from clemgrid.registry import PlayConfig, weight_source_kind
+
+
+class WeightsError(ValueError):
+    """A weight source that cannot be resolved on this machine."""
+
+
+@dataclass(frozen=True)
+class HubModel:
+    """A hub model without a single file: `from_pretrained` fetches only the files it needs."""
+
+    repo: str
+    revision: str | None = None
+
+
+def _error(cfg: PlayConfig, field: str, problem: str) -> WeightsError:
+    return WeightsError(
+        f"model {cfg.model!r}, quant {cfg.quant!r}, field weights.{cfg.quant}.{field}: {problem}"
+    )
+
+
+def _source(cfg: PlayConfig) -> tuple[str, object]:
+    try:
+        kind = weight_source_kind(cfg.weight_source)
+    except (KeyError, ValueError) as exc:
+        raise WeightsError(f"model {cfg.model!r}, quant {cfg.quant!r}: {exc}") from None
+    return kind, cfg.weight_source[kind]
+
+
+def _package_file(cfg: PlayConfig, spec: str) -> Path:
+    """`pkg/rel/path` inside an installed package, found without importing it (the package's own
+    imports may need dependencies that were deliberately not installed)."""
+    package, _, rel = spec.partition("/")
+    if not rel:
+        raise _error(cfg, "package_file", f"{spec!r} is not of the form 'package/relative/path'")
+    try:
+        found = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        found = None
+    if found is None or not found.submodule_search_locations:
+        raise _error(cfg, "package_file", f"package {package!r} is not installed")
+    for location in found.submodule_search_locations:
+        candidate = Path(location) / rel
+        if candidate.is_file():
+            return candidate
+    raise _error(cfg, "package_file", f"package {package!r} has no file {rel!r}")
+
+
+def _hub_file(cfg: PlayConfig, repo: str, file: str, revision: str | None) -> Path:
+    """Download (or find in the HF cache, with HF_HUB_OFFLINE=1) one file of a hub repo."""
+    from huggingface_hub import hf_hub_download
+
+    try:
+        return Path(hf_hub_download(repo_id=repo, filename=file, revision=revision))
+    except Exception as exc:  # the hub raises many unrelated types; all mean "not available"
+        raise _error(
+            cfg, "hub", f"cannot get {file!r} from {repo!r}: {type(exc).__name__}: {exc}"
+        ) from None
+
+
+def weight_location(cfg: PlayConfig) -> Path | HubModel:
+    """A local file or model directory, or a hub model that `from_pretrained` loads itself."""
+    kind, value = _source(cfg)
+    if kind == "package_file":
+        return _package_file(cfg, str(value))
+    if kind == "path":
+        path = Path(str(value)).expanduser()
+        if not path.exists():
+            raise _error(cfg, "path", f"{str(path.resolve())!r} does not exist")
+        return path
+    if kind == "hub":
+        assert isinstance(value, dict)
+        if value.get("file"):
+            return _hub_file(cfg, value["repo"], value["file"], value.get("revision"))
+        return HubModel(value["repo"], value.get("revision"))
+    raise _error(cfg, kind, f"a {kind!r} source has no local weights")
+
+
+def weight_file(cfg: PlayConfig) -> Path:
+    """The single weights file (GGUF) that llama.cpp and a launched llama.cpp server load."""
+    location = weight_location(cfg)
+    if isinstance(location, HubModel):
+        raise _error(cfg, "hub", "needs `file:` (a GGUF file in the repo) for this backend")
+    if not location.is_file():
+        raise _error(cfg, "path", f"{str(location)!r} is a directory, not a weights file")
+    return location
+
+
+def api_model(cfg: PlayConfig) -> str:
+    """The model name a remote OpenAI-compatible API serves."""
+    kind, value = _source(cfg)
+    if kind != "api_model":
+        raise _error(cfg, kind, "this backend needs an `api_model` source")
+    return str(value)
