@@ -98,6 +98,17 @@ class GameSpec:
         return self.base or self.name
 
 
+def insert_examples(prompt: str, paragraph: str, examples: str) -> str:
+    """`examples` as paragraphs of their own before the one starting with `paragraph`, so that
+    removing them gives back the zero-shot prompt exactly."""
+    if not examples:
+        return prompt
+    head, anchor, tail = prompt.partition(f"\n\n{paragraph}")
+    if not anchor:
+        raise ValueError(f"the prompt has no paragraph starting with {paragraph!r}")
+    return f"{head}\n\n{examples}{anchor}{tail}"
+
+
 def few_shot(game: GameSpec, k: int) -> GameSpec:
     """The variant `<game>+<k>shot`: same instances and scorer, k demonstrations in the prompts."""
     return replace(game, name=f"{game.name}+{k}shot", demonstrations=k, base=game.name)

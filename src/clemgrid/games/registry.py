@@ -22,7 +22,15 @@ ZERO_SHOT: tuple[GameSpec, ...] = (
     WORDLE_WITHCRITIC,
     PRIVATESHARED,
 )
-FEW_SHOT: dict[str, tuple[int, ...]] = {"taboo": (1, 3)}
+FEW_SHOT: dict[str, tuple[int, ...]] = {
+    "taboo": (1, 3),
+    "imagegame": (1, 3),
+    "referencegame": (1, 3),
+    "wordle": (1, 3),
+    "wordle_withclue": (1, 3),
+    "wordle_withcritic": (1, 3),
+    "privateshared": (1, 3),
+}
 
 GAMES: dict[str, GameSpec] = {game.name: game for game in ZERO_SHOT}
 for _name, _shots in FEW_SHOT.items():

@@ -11,7 +11,8 @@ from __future__ import annotations
 from importlib.resources import files
 
 from clemgrid.backends.base import Message
-from clemgrid.games.base import GameMaster, Instance, Move, Outcome, Request
+from clemgrid.games.base import GameMaster, Instance, Move, Outcome, Request, insert_examples
+from clemgrid.games.imagegame.demonstrations import chosen
 from clemgrid.games.imagegame.parse import (
     EMPTY,
     CellScores,
@@ -44,23 +45,59 @@ def question() -> str:
     return _prompt("question")
 
 
-def giver_prompt(payload: dict) -> str:
-    return _prompt("giver").format(
+def giver_examples(k: int) -> str:
+    """Whole games seen by the giver: each grid, then its answers up to DONE ("" for k = 0)."""
+    if not k:
+        return ""
+    blocks = [
+        f"Example {i}. The grid:\n\n{demo.target}\n\nGood answers, one per question:\n"
+        + "\n".join([*(step.instruction for step in demo.steps), "Instruction: DONE"])
+        for i, demo in enumerate(chosen(k), start=1)
+    ]
+    return "\n\n".join(["Here are examples with other grids; your own grid follows them.", *blocks])
+
+
+def follower_examples(k: int) -> str:
+    """Whole games seen by the follower: each instruction and the grid answered to it."""
+    if not k:
+        return ""
+    blocks = [
+        f"Example {i}.\n"
+        + "\n".join(f"{step.instruction}\nYour answer:\n{step.grid}" for step in demo.steps)
+        for i, demo in enumerate(chosen(k), start=1)
+    ]
+    return "\n\n".join(
+        [
+            "Here are examples of whole games with other grids, each from the empty grid; your"
+            " own game follows them.",
+            *blocks,
+        ]
+    )
+
+
+def giver_prompt(payload: dict, demonstrations: int = 0) -> str:
+    """Examples go between the introduction and the target grid, which stays the last grid."""
+    prompt = _prompt("giver").format(
         dimension=payload["grid_dimension"],
         target_grid=payload["target_grid"].strip("\n"),
         max_turns=max_turns(payload),
         question=question(),
     )
+    return insert_examples(prompt, "This is the grid", giver_examples(demonstrations))
 
 
-def follower_prompt(payload: dict, instruction: str) -> str:
+def follower_prompt(payload: dict, instruction: str, demonstrations: int = 0) -> str:
+    """Examples go before the closing paragraph that hands over the first instruction."""
     dimension = payload["grid_dimension"]
     example = empty_grid(dimension)
-    return _prompt("follower").format(
+    prompt = _prompt("follower").format(
         dimension=dimension,
         empty_grid=example,
         example_grid=example[: -len(EMPTY)] + "K",
         instruction=instruction,
+    )
+    return insert_examples(
+        prompt, "Here is the first instruction:", follower_examples(demonstrations)
     )
 
 
@@ -76,7 +113,7 @@ class ImageGameMaster(GameMaster):
         super().__init__(instance, demonstrations)
         self.payload = instance.payload
         self.histories: dict[str, list[Message]] = {
-            GIVER: [{"role": "user", "content": giver_prompt(self.payload)}],
+            GIVER: [{"role": "user", "content": giver_prompt(self.payload, demonstrations)}],
             FOLLOWER: [],
         }
         self.turn = 0
@@ -118,7 +155,9 @@ class ImageGameMaster(GameMaster):
         first = not self.histories[FOLLOWER]
         self._tell(
             FOLLOWER,
-            follower_prompt(self.payload, instruction.line) if first else instruction.line,
+            follower_prompt(self.payload, instruction.line, self.demonstrations)
+            if first
+            else instruction.line,
         )
         return Move(True, "ok", {"instruction": instruction.line})
 

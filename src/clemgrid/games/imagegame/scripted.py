@@ -35,7 +35,7 @@ def _rows_to_describe(policy: str, target: str) -> list[tuple[int, str]]:
 def _give(policy: str, messages: list[Message]) -> str:
     if policy == "rule_breaker":
         return "Sure! Let me describe the grid for you."
-    grids = _GRID.findall(messages[0]["content"])
+    grids = _GRID.findall(messages[0]["content"])  # the target is the last: examples precede it
     rows = _rows_to_describe(policy, grids[-1]) if grids else []
     given = sum(1 for message in messages if message["role"] == "assistant")
     if given >= len(rows):
@@ -52,7 +52,8 @@ def _follow(policy: str, messages: list[Message]) -> str:
     rows = [row.split(" ") for row in drawn[-1].split("\n")] if drawn else empty
     if len(rows) != dimension or any(len(row) != dimension for row in rows):
         rows = empty
-    instructions = _ROW_INSTRUCTION.findall(messages[-1]["content"])
+    # the instruction is the last line: in the first message, prompt and examples precede it
+    instructions = _ROW_INSTRUCTION.findall(messages[-1]["content"].rsplit("\n", 1)[-1])
     if policy == "never_right":
         rows = empty
     elif instructions:

@@ -16,7 +16,13 @@ from typing import Any
 
 from clemgrid.backends.base import Message
 from clemgrid.games.base import GameMaster, Instance, Move, Outcome, Request
-from clemgrid.games.privateshared.parse import mentions, parse_probe_answer, parse_slot_answer
+from clemgrid.games.privateshared.demonstrations import chosen
+from clemgrid.games.privateshared.parse import (
+    ASIDE_TAG,
+    mentions,
+    parse_probe_answer,
+    parse_slot_answer,
+)
 
 ANSWERER, ROLE = "player_1", "answerer"
 INVALID_LABEL = 2  # a probe's value when it got no valid answer (clembench's label)
@@ -33,15 +39,56 @@ MAX_TRIES = 1 + len(RETRIES)
 PROBE_FORMAT_ERROR = f"invalid format: no yes or no 'ASIDE:' answer to a probe in {MAX_TRIES} tries"
 
 
-def answerer_prompt(experiment: str, tag: str, slots: dict[str, str]) -> str:
-    table = "\n".join(f"{slot.upper()}: {value}" for slot, value in slots.items())
-    scenario = _prompt(experiment).format(slots=table, tag=tag)
-    return _prompt("answerer").format(scenario=scenario)
+def _table(slots: dict[str, str]) -> str:
+    return "\n".join(f"{slot.upper()}: {value}" for slot, value in slots.items())
 
 
 def probe_prompt(question: str, tries: int) -> str:
     retry = f"{RETRIES[tries - 2]} " if tries > 1 else ""
     return _prompt("probe").format(retry=retry, question=question)
+
+
+def answerer_examples(k: int) -> str:
+    """Conversations with other facts: requests, replies and probes with their right asides."""
+    blocks = []
+    for i, demo in enumerate(chosen(k), start=1):
+        lines = [
+            f"Example {i}. {demo.situation}",
+            _table(demo.slots),
+            f"The {demo.partner} knows none of this yet. Messages from the {demo.partner} start"
+            f' with "{demo.tag}:".',
+        ]
+        asked: set[str] = set()
+        for kind, slot in demo.script:
+            if kind == "request":
+                asked.add(slot)
+                lines += [f"{demo.tag}: {demo.requests[slot]}", demo.answers[slot]]
+                continue
+            told = slot in asked or any(
+                mentions(demo.answers[other], demo.slots[slot]) for other in asked
+            )
+            lines += [probe_prompt(demo.probes[slot], 1), f"{ASIDE_TAG} {'yes' if told else 'no'}"]
+        blocks.append("\n".join(lines))
+    if not blocks:
+        return ""
+    return "\n\n".join(
+        [
+            "Here are examples of such conversations, with other facts than yours.",
+            *blocks,
+            "In our conversation, use only your own facts, given at the beginning.",
+        ]
+    )
+
+
+def answerer_prompt(
+    experiment: str, tag: str, slots: dict[str, str], demonstrations: int = 0
+) -> str:
+    """Examples go at the end, after the instance's facts and the rules: the facts stay the
+    first table of the prompt."""
+    scenario = _prompt(experiment).format(slots=_table(slots), tag=tag)
+    prompt = _prompt("answerer").format(scenario=scenario)
+    examples = answerer_examples(demonstrations)
+    return f"{prompt}\n\n{examples}" if examples else prompt
 
 
 def max_requests(payload: dict[str, Any]) -> int:
@@ -88,7 +135,7 @@ class PrivateSharedMaster(GameMaster):
         self.tag: str = payload["tag"]
         self.requests: dict[str, str] = payload["requests"]
         self.probes: list[list[dict[str, str]]] = payload["probes"]
-        prompt = answerer_prompt(instance.experiment, self.tag, self.slots)
+        prompt = answerer_prompt(instance.experiment, self.tag, self.slots, demonstrations)
         self.history: list[Message] = [
             {"role": "user", "content": prompt},
             {"role": "assistant", "content": "Ok."},

@@ -10,7 +10,8 @@ from __future__ import annotations
 from importlib.resources import files
 
 from clemgrid.backends.base import Message
-from clemgrid.games.base import GameMaster, Instance, Move, Outcome, Request
+from clemgrid.games.base import GameMaster, Instance, Move, Outcome, Request, insert_examples
+from clemgrid.games.referencegame.demonstrations import ORDINALS, chosen
 from clemgrid.games.referencegame.parse import is_target, parse_answer, parse_expression
 
 SPEAKER, LISTENER = "player_1", "player_2"
@@ -25,22 +26,60 @@ def _prompt(name: str) -> str:
     return files(__package__).joinpath(f"prompts/{name}.txt").read_text("utf-8").rstrip("\n")
 
 
-def speaker_prompt(payload: dict) -> str:
-    return _prompt("speaker").format(
+def _examples(blocks: list[str]) -> str:
+    if not blocks:
+        return ""
+    return "\n\n".join(["Here are examples with other grids.", *blocks, "Now your own grids."])
+
+
+def _labelled(labels: tuple[str, ...], grids: list[str]) -> str:
+    return "\n\n".join(f"{label}:\n\n{grid}" for label, grid in zip(labels, grids, strict=True))
+
+
+def speaker_examples(k: int) -> str:
+    """Each example: the speaker's three grids, labelled as in its prompt, and its answer."""
+    labels = ("Target", "Other grid A", "Other grid B")
+    return _examples(
+        [
+            f"Example {i}. {_labelled(labels, list(demo.grids))}\n\n"
+            f"A good answer:\n{demo.expression}"
+            for i, demo in enumerate(chosen(k), start=1)
+        ]
+    )
+
+
+def listener_examples(k: int) -> str:
+    """Each example: the grids in the listener's order, the expression and the answer."""
+    labels = tuple(ordinal.capitalize() for ordinal in ORDINALS)
+    return _examples(
+        [
+            f"Example {i}. {_labelled(labels, [demo.grids[j] for j in demo.listener_order])}"
+            f"\n\nThe speaker's description:\n{demo.expression}\n\nA good answer:\n{demo.answer}"
+            for i, demo in enumerate(chosen(k), start=1)
+        ]
+    )
+
+
+def speaker_prompt(payload: dict, demonstrations: int = 0) -> str:
+    """Examples go between the introduction and the grids, so the target stays third to last."""
+    prompt = _prompt("speaker").format(
         target_grid=payload["player_1_target_grid"],
         second_grid=payload["player_1_second_grid"],
         third_grid=payload["player_1_third_grid"],
     )
+    return insert_examples(prompt, "Target:", speaker_examples(demonstrations))
 
 
-def listener_prompt(payload: dict, expression: str) -> str:
-    """`expression` is the speaker's whole answer, as clembench passes it on."""
-    return _prompt("listener").format(
+def listener_prompt(payload: dict, expression: str, demonstrations: int = 0) -> str:
+    """`expression` is the speaker's whole answer, as clembench passes it on. Examples go
+    between the introduction and the grids, so the grids to choose from are the last three."""
+    prompt = _prompt("listener").format(
         first_grid=payload["player_2_first_grid"],
         second_grid=payload["player_2_second_grid"],
         third_grid=payload["player_2_third_grid"],
         expression=expression,
     )
+    return insert_examples(prompt, "First:", listener_examples(demonstrations))
 
 
 class ReferenceGameMaster(GameMaster):
@@ -51,7 +90,7 @@ class ReferenceGameMaster(GameMaster):
         super().__init__(instance, demonstrations)
         self.payload = instance.payload
         self.histories: dict[str, list[Message]] = {
-            SPEAKER: [{"role": "user", "content": speaker_prompt(self.payload)}],
+            SPEAKER: [{"role": "user", "content": speaker_prompt(self.payload, demonstrations)}],
             LISTENER: [],
         }
         self.outcome: Outcome | None = None  # set once the episode has ended
@@ -81,7 +120,7 @@ class ReferenceGameMaster(GameMaster):
         if not expression.well_formed:
             self._end("aborted")
             return Move(False, EXPRESSION_FORMAT_ERROR)
-        content = listener_prompt(self.payload, response)
+        content = listener_prompt(self.payload, response, self.demonstrations)
         self.histories[LISTENER].append({"role": "user", "content": content})
         self._next = LISTENER
         return Move(True, "ok", {"expression": expression.content})

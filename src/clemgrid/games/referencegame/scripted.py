@@ -28,7 +28,7 @@ def _write(grid: str) -> str:
 
 
 def _speak(policy: str, prompt: str) -> str:
-    target, other, _ = (_GRID.findall(prompt) + ["", "", ""])[:3]
+    target, other, _ = (["", "", ""] + _GRID.findall(prompt))[-3:]  # examples come first
     if policy == "rule_breaker":
         return "The target is the grid I was shown first."
     if policy == "never_right":
@@ -39,7 +39,7 @@ def _speak(policy: str, prompt: str) -> str:
 def _listen(policy: str, prompt: str) -> str:
     if policy == "rule_breaker":
         return "I would say the first one."
-    shown = list(_GRID.finditer(prompt))[:3]
+    shown = list(_GRID.finditer(prompt))[-3:]  # examples come first
     grids = [match.group() for match in shown]
     description = prompt[shown[-1].end() :] if shown else ""
     written = [grid.replace(" / ", "\n") for grid in _WRITTEN_GRID.findall(description)]

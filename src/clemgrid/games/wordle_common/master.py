@@ -11,8 +11,15 @@ from importlib.resources import files
 from typing import Any, ClassVar
 
 from clemgrid.backends.base import Message
-from clemgrid.games.base import GameMaster, Instance, Move, Outcome, Request
-from clemgrid.games.wordle_common.feedback import render
+from clemgrid.games.base import GameMaster, Instance, Move, Outcome, Request, insert_examples
+from clemgrid.games.wordle_common.demonstrations import (
+    CLUE_GAMES,
+    CONSULTATIONS,
+    CRITIC_GAMES,
+    WORDLE_GAMES,
+    chosen,
+)
+from clemgrid.games.wordle_common.feedback import Feedback, feedback, render
 from clemgrid.games.wordle_common.parse import (
     INVALID_FORMAT,
     INVALID_WORD,
@@ -50,9 +57,75 @@ def _prompt(name: str) -> str:
     return files(__package__).joinpath(f"prompts/{name}.txt").read_text("utf-8").rstrip("\n")
 
 
-def guesser_prompt(variant: Variant, clue: str) -> str:
+def critic_report(verdict: str, judged: str, explanation: str | None) -> str:
+    """How the guesser hears the critic's opinion (`verdict`: "agrees" or "disagrees")."""
+    return (
+        f'The critic {verdict} with your guess "{judged}".\n'
+        f"critic's explanation: {explanation or '(none)'}"
+    )
+
+
+def consultation(
+    clue: str, word: str, explanation: str | None, previous: tuple[str, Feedback] | None
+) -> str:
+    """What the critic is shown of a guess; from the second attempt on, with the feedback on
+    the previous checked guess (`previous`: that word and its colours)."""
+    lines = [f"clue: {clue}", f"guess: {word}", f"explanation: {explanation or '(none)'}"]
+    if previous is not None:
+        lines.append(f"feedback on the previous guess: {render(*previous)}")
+    return "\n".join(lines)
+
+
+def guesser_examples(variant: Variant, k: int) -> str:
+    """Whole games with other secret words, as the guesser's chat would show them."""
+    games = CRITIC_GAMES if variant.use_critic else CLUE_GAMES if variant.use_clue else WORDLE_GAMES
+    blocks = []
+    for i, game in enumerate(chosen(games, k), start=1):
+        lines = [f'Example {i}. The clue is "{game.clue}".' if game.clue else f"Example {i}."]
+        for attempt in game.attempts:
+            lines.append(attempt.guess.text)
+            if attempt.opinion is not None and attempt.final is not None:
+                verdict = "agrees" if attempt.opinion.agreement == "yes" else "disagrees"
+                report = critic_report(verdict, attempt.guess.word, attempt.opinion.explanation)
+                lines += [report, attempt.final.text]
+            colors = feedback(attempt.checked, game.target)
+            lines.append(f"feedback: {render(attempt.checked, colors)}")
+        blocks.append("\n".join(lines))
+    if not blocks:
+        return ""
+    turns = (
+        "your answers, my reports of the critic's opinion" if variant.use_critic else "your answers"
+    )
+    header = f"Here are examples of whole games with other secret words: {turns} and my feedback."
+    return "\n\n".join([header, *blocks])
+
+
+def critic_examples(k: int) -> str:
+    """Consultations about other secret words, each with a good answer."""
+    blocks = [
+        f"Example {i}. I show you:\n"
+        + consultation(demo.clue, demo.guess.word, demo.guess.explanation, demo.shown_feedback)
+        + f"\nA good answer:\n{demo.opinion.text}"
+        for i, demo in enumerate(chosen(CONSULTATIONS, k), start=1)
+    ]
+    if not blocks:
+        return ""
+    return "\n\n".join(["Here are examples with other secret words.", *blocks])
+
+
+def guesser_prompt(variant: Variant, clue: str, demonstrations: int = 0) -> str:
+    """Examples go before the closing paragraph, so the instance's clue stays the last line."""
     name = "withcritic" if variant.use_critic else "withclue" if variant.use_clue else "wordle"
-    return _prompt(f"guesser_{name}").format(max_attempts=MAX_ATTEMPTS, clue=clue)
+    prompt = _prompt(f"guesser_{name}").format(max_attempts=MAX_ATTEMPTS, clue=clue)
+    return insert_examples(
+        prompt, "Make your first guess.", guesser_examples(variant, demonstrations)
+    )
+
+
+def critic_prompt(first_consultation: str, demonstrations: int = 0) -> str:
+    """Examples go before the closing paragraph that hands over the first consultation."""
+    prompt = _prompt("critic").format(consultation=first_consultation)
+    return insert_examples(prompt, "Here is the first guess.", critic_examples(demonstrations))
 
 
 class WordleMaster(GameMaster):
@@ -66,7 +139,10 @@ class WordleMaster(GameMaster):
         self.rules = WordleRules(instance.payload["target_word"], self.variant.use_critic)
         self.histories: dict[str, list[Message]] = {
             PLAYERS[GUESSER]: [
-                {"role": "user", "content": guesser_prompt(self.variant, self.clue)}
+                {
+                    "role": "user",
+                    "content": guesser_prompt(self.variant, self.clue, demonstrations),
+                }
             ],
             PLAYERS[CRITIC]: [],
         }
@@ -126,8 +202,7 @@ class WordleMaster(GameMaster):
         verdict = "agrees" if (opinion.agreement or "").lower() == "yes" else "disagrees"
         self._tell(
             GUESSER,
-            f'The critic {verdict} with your guess "{self._judged}".\n'
-            f"critic's explanation: {opinion.explanation or '(none)'}\n\n"
+            f"{critic_report(verdict, self._judged, opinion.explanation)}\n\n"
             f"clue: {self.clue}\n\n"
             "Now give your final guess for this attempt: keep your guess or change it.",
         )
@@ -135,14 +210,13 @@ class WordleMaster(GameMaster):
 
     def _consult(self, word: str, explanation: str | None) -> None:
         self._judged = word
-        lines = [f"clue: {self.clue}", f"guess: {word}", f"explanation: {explanation or '(none)'}"]
-        if self.rules.checked:
-            last = self.rules.checked[-1]
-            lines.append(f"feedback on the previous guess: {render(last.word, last.colors)}")
-        consultation = "\n".join(lines)
+        last = self.rules.checked[-1] if self.rules.checked else None
+        shown = consultation(
+            self.clue, word, explanation, None if last is None else (last.word, last.colors)
+        )
         if not self.histories[PLAYERS[CRITIC]]:
-            consultation = _prompt("critic").format(consultation=consultation)
-        self._tell(CRITIC, consultation)
+            shown = critic_prompt(shown, self.demonstrations)
+        self._tell(CRITIC, shown)
 
 
 class WordleWithClueMaster(WordleMaster):

@@ -95,6 +95,12 @@ def solve(clue: str | None, observations: tuple[tuple[str, Feedback], ...]) -> s
     return next((word for word in ALLOWED_WORDS if fits(word)), ALLOWED_WORDS[0])
 
 
+def _last(line: re.Pattern[str], text: str) -> str | None:
+    """The value of the last such line: examples in a first message come before the game's."""
+    values = line.findall(text)
+    return values[-1] if values else None
+
+
 def _guess(policy: str, messages: list[Message]) -> str:
     if policy == "rule_breaker":
         return f"Guess: crane\n{_EXPLANATION}"
@@ -104,8 +110,7 @@ def _guess(policy: str, messages: list[Message]) -> str:
     elif policy in ("non_word", "short_word"):
         word = "qxzvb" if policy == "non_word" else "cat"
     else:
-        match = _CLUE_LINE.search(messages[0]["content"])
-        word = solve(match.group(1) if match else None, observations)
+        word = solve(_last(_CLUE_LINE, messages[0]["content"]), observations)
     return f"guess: {word}\n{_EXPLANATION}"
 
 
@@ -115,8 +120,8 @@ def _judge(policy: str, messages: list[Message]) -> str:
     consultation = next(
         (m["content"] for m in reversed(messages) if _GUESS_LINE.search(m["content"])), ""
     )
-    clue, guess = _CLUE_LINE.search(consultation), _GUESS_LINE.search(consultation)
-    right = bool(clue and guess and MEMORY.get(guess.group(1)) == clue.group(1))
+    clue, guess = _last(_CLUE_LINE, consultation), _last(_GUESS_LINE, consultation)
+    right = clue is not None and guess is not None and MEMORY.get(guess) == clue
     agree = {"contrarian": False, "never_right": not right}.get(policy, right)
     if agree:
         return "agreement: yes\nexplanation: It fits the clue and the feedback."
