@@ -54,6 +54,7 @@ def test_synthetic_player_is_deterministic_given_its_seed():
         [{"role": "user", "content": f"You are the describer\nSecret word: w{i}"}]
         for i in range(50)
     ]
+
     def answers(seed):
         skill = {"format_error_rate": 0.3, "good_move_rate": 0.5, "seed": seed}
         backend = ScriptedBackend(GAMES["taboo"], {"synthetic": skill})
