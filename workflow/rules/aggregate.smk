@@ -1,6 +1,7 @@
 localrules:
     instances,
     aggregate,
+    clemscore_intervals,
 
 
 rule aggregate:

@@ -60,4 +60,157 @@ def final_outputs():
         "results/scores/matrix.parquet",
         "results/scores/clemscore.parquet",
         "results/scores/clemscore.md",
+        "results/analysis/uncertainty/clemscore_ci.csv",
+        "results/analysis/simulation/summary.csv",
+        "results/transcripts_html",
+        "results/paper/paper.pdf",
     ]
+
+
+# Cluster resources of play jobs. Local runs use none of them except `threads`; on SLURM
+# (profiles/slurm) they become sbatch options through snakemake-executor-plugin-slurm.
+import math
+import re
+
+GPU_MODEL = "a100"  # sbatch --gpus=a100:N; the GRES type name of the cluster's A100s
+GPU_MEMORY_GB = 80  # memory of one GPU: how many GPUs a model needs
+CPUS_PER_GPU = 8
+
+
+def play_backend_entry(wildcards):
+    return GRID.backends[wildcards.backend]
+
+
+def play_parameters_b(wildcards):
+    """Model size in billions of parameters; 0 for synthetic models and unknown sizes."""
+    facts = GRID.models[wildcards.model].get("facts") or {}
+    return float(facts.get("parameters_b") or 0)
+
+
+def backend_uses_gpu(entry):
+    """Whether a backend runs the model on a GPU of the node the play job runs on:
+    transformers unless `device` is cpu; llama.cpp when it offloads layers (n_gpu_layers);
+    a launched vLLM server always, a launched llama.cpp server when it offloads. APIs and
+    scripted players never."""
+    options = entry.get("options") or {}
+    if entry["kind"] == "transformers":
+        return not str(options.get("device") or "cuda").startswith("cpu")
+    if entry["kind"] == "llama_cpp":
+        return options.get("n_gpu_layers", 0) != 0
+    launch = entry.get("launch")
+    if entry["kind"] == "openai_compatible" and launch:
+        launch_options = launch.get("options") or {}
+        return launch["server"] == "vllm" or launch_options.get("n_gpu_layers", 0) != 0
+    return False
+
+
+def play_weights_gb(wildcards):
+    """Size of the weights in GB, from parameters and bits per weight (the quant: GGUF file
+    types by name, "none" by the backend's dtype). 0 for models that run elsewhere."""
+    entry = play_backend_entry(wildcards)
+    if entry["kind"] == "scripted" or (
+        entry["kind"] == "openai_compatible" and "launch" not in entry
+    ):
+        return 0.0
+    quant = wildcards.quant.upper()
+    if quant == "NONE":
+        dtype = str((entry.get("options") or {}).get("dtype", "float32"))
+        bits = 32 if dtype == "float32" else 16
+    elif re.match(r"^(BF|F)(16|32)$", quant):
+        bits = int(quant[-2:])
+    elif match := re.match(r"^I?Q(\d)", quant):
+        bits = int(match.group(1)) + 1  # block scales add about one bit per weight
+    else:
+        bits = 16
+    return play_parameters_b(wildcards) * bits / 8
+
+
+def play_gpus(wildcards):
+    """GPUs a play job needs: the weights plus 10% and 4 GB (KV cache, activations, CUDA)."""
+    if not backend_uses_gpu(play_backend_entry(wildcards)):
+        return 0
+    return max(1, math.ceil((play_weights_gb(wildcards) * 1.1 + 4) / GPU_MEMORY_GB))
+
+
+def play_gpu(wildcards):
+    return play_gpus(wildcards) or None
+
+
+def play_gpu_model(wildcards):
+    return GPU_MODEL if play_gpus(wildcards) else None
+
+
+def play_cpus(wildcards):
+    """CPUs of the SLURM allocation (cpus_per_task): per GPU, the backend's n_threads on CPU."""
+    entry = play_backend_entry(wildcards)
+    if gpus := play_gpus(wildcards):
+        return gpus * CPUS_PER_GPU
+    if entry["kind"] in ("llama_cpp", "transformers") or "launch" in entry:
+        options = (entry.get("launch") or entry).get("options") or {}
+        return int(options.get("n_threads", 4))
+    return 1
+
+
+def play_mem_mb(wildcards, attempt):
+    """Host memory: a base plus the weights (read once to the GPU, or held in RAM on CPU);
+    half as much again on every retry."""
+    if play_gpus(wildcards):
+        gb = 16 + play_weights_gb(wildcards)
+    else:
+        gb = 2 + 1.5 * play_weights_gb(wildcards)
+    return math.ceil(gb * 1024 * (1 + 0.5 * (attempt - 1)))
+
+
+def play_runtime(wildcards, attempt):
+    """Wall time in minutes of one play job (one game): grows with the model size and
+    doubles, triples... with the attempt (a job killed at its time limit is retried)."""
+    entry = play_backend_entry(wildcards)
+    if entry["kind"] == "scripted":
+        minutes = 10
+    elif entry["kind"] == "openai_compatible" and "launch" not in entry:
+        minutes = 120  # rate limits and retries of remote APIs
+    elif play_gpus(wildcards):
+        minutes = 20 + 1.5 * play_parameters_b(wildcards)
+    else:
+        minutes = 30 + 60 * play_parameters_b(wildcards)
+    return math.ceil(minutes) * attempt
+
+
+def report_failed_plays(snakemake_log=None):
+    """For `onerror:`: after a run with failures, name every (model, backend, quant) whose
+    play jobs failed (their outputs are missing and the Snakemake log reports them), with
+    the logs to read: the play log and the SLURM logs the executor kept."""
+    import glob
+    import os
+    import sys
+    from pathlib import Path
+
+    logs = (
+        [snakemake_log] if isinstance(snakemake_log, str) else list(snakemake_log or [])
+    )
+    text = "".join(Path(p).read_text() for p in logs if os.path.exists(p))
+    errors = text[text.find("Error in") :] if "Error in" in text else ""
+    failed = []
+    for c in GRID.configs:
+        keys = dict(model=c.model, backend=c.backend, quant=c.quant)
+        games = []
+        for game in GRID.games:
+            output = rules.play.output.transcripts.format(**keys, game=game)
+            if not os.path.exists(output) and (output in errors or not logs):
+                games.append(game)
+        if games:
+            failed.append((c, keys, games))
+    if not failed:
+        return
+    say = lambda text: print(text, file=sys.stderr)
+    say(f"\nPlay jobs failed for {len(failed)} of {len(GRID.configs)} configs:")
+    for c, keys, games in failed:
+        say(f"  {c.model} / {c.backend} / {c.quant}: {', '.join(games)}")
+        for game in games:
+            say(f"    log: {rules.play.log[0].format(**keys, game=game)}")
+        group = glob.escape(f"play_{c.model}_{c.backend}_{c.quant}")
+        slurm_logs = sorted(glob.glob(f"logs/slurm/group_{group}*/*.log"))
+        for path in slurm_logs[-3:]:
+            say(f"    SLURM log: {path}")
+    for path in logs:
+        say(f"Snakemake log: {path}")

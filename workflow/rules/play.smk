@@ -11,6 +11,16 @@ rule play:
     conda:
         "../../envs/clemgrid.yaml"
     threads: play_threads
+    resources:
+        # SLURM (profiles/slurm, docs/cluster.md): A100s for local GPU backends, none for
+        # APIs; memory and wall time from the model size, growing with every retry.
+        gpu=play_gpu,
+        gpu_model=play_gpu_model,
+        cpus_per_task=play_cpus,
+        mem_mb=play_mem_mb,
+        runtime=play_runtime,
+        # Group jobs (profiles/slurm) run one play job at a time: see model_slot there.
+        model_slot=1,
     params:
         identity=play_identity,
     script:

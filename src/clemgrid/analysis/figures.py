@@ -6,11 +6,18 @@ interactive backend: the Agg canvas renders it); :func:`save_figure` writes PDF 
 - :func:`profile_figure`: Figures 2 and 4, per-game %played and quality bars per model;
 - :func:`size_figure`: Figure 3, clemscore vs. parameters with the OLS fit and its 95 % band;
 - :func:`bracket_figure`: Figure 5, clemscore of every model within its size bracket;
-- :func:`dynamics_figure`: Figure 6, %played and quality of models sorted by size, then score.
+- :func:`dynamics_figure`: Figure 6, %played and quality of models sorted by size, then score;
+- :func:`smooth_figure`: clemscore vs. parameters with the GAM and GAMM curves of seed 003;
+- :func:`tsne_figure`: the t-SNE map of the per-game score profiles;
+- :func:`interval_figure`: clemscores of our runs with their bootstrap 95 % intervals.
+
+A ``label`` column in a frame, where present, names its configs in the figure (our runs use
+it to mark synthetic players); otherwise the label is the model with its route.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -32,16 +39,20 @@ DPI = 150
 
 
 def save_figure(figure: Figure, stem: str | Path) -> tuple[Path, Path]:
-    """Write ``stem``.pdf and ``stem``.png (dpi 150); return both paths."""
+    """Write ``stem``.pdf and ``stem``.png (dpi 150); return both paths. No creation date goes
+    into the files, so the same figure gives the same bytes."""
     stem = Path(stem)
     stem.parent.mkdir(parents=True, exist_ok=True)
     paths = stem.with_suffix(".pdf"), stem.with_suffix(".png")
+    metadata = {".pdf": {"CreationDate": None}, ".png": {}}
     for path in paths:
-        figure.savefig(path, dpi=DPI, bbox_inches="tight")
+        figure.savefig(path, dpi=DPI, bbox_inches="tight", metadata=metadata[path.suffix])
     return paths
 
 
 def _label(row: pd.Series) -> str:
+    if isinstance(row.get("label"), str):
+        return row["label"]
     extra = [v for v in (row["backend"], row["quant"]) if v not in ("huggingface-local", "none")]
     return row["model"] + (f" ({', '.join(extra)})" if extra else "")
 
@@ -58,12 +69,23 @@ def _game_values(matrix: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
     return values.assign(quality=values["quality"].fillna(0.0))
 
 
-def profile_figure(matrix: pd.DataFrame, scores: pd.DataFrame, ncols: int = 3) -> Figure:
-    """One panel per row of ``scores`` (in its order): bars per game and overall."""
+def profile_figure(
+    matrix: pd.DataFrame,
+    scores: pd.DataFrame,
+    ncols: int = 3,
+    games: Sequence[str] = GAMES,
+    panel: tuple[float, float] = (4.2, 2.6),
+) -> Figure:
+    """One panel per row of ``scores`` (in its order): bars per game and overall.
+
+    ``games`` are the games shown after the average (default: clembench v1.6's seven);
+    ``panel`` is the size of one panel in inches.
+    """
     values = _game_values(matrix, scores).set_index([*KEYS, "game"])
-    games = ["all", *GAMES]
+    games = ["all", *games]
+    ncols = max(1, min(ncols, len(scores)))
     nrows = -(-len(scores) // ncols)
-    figure = Figure(figsize=(4.2 * ncols, 2.6 * nrows + 0.6), layout="constrained")
+    figure = Figure(figsize=(panel[0] * ncols, panel[1] * nrows + 0.6), layout="constrained")
     axes = figure.subplots(nrows, ncols, squeeze=False, sharey=True)
     x = np.arange(len(games))
     for ax, (_, row) in zip(axes.flat, scores.iterrows(), strict=False):
@@ -74,7 +96,9 @@ def profile_figure(matrix: pd.DataFrame, scores: pd.DataFrame, ncols: int = 3) -
         ax.bar(x - 0.2, played, 0.4, color=PLAYED)
         ax.bar(x + 0.2, quality, 0.4, color=QUALITY)
         ax.axhline(100, color="0.8", linewidth=0.8, zorder=0)
-        ax.set_title(f"{_label(row)}\nclemscore {row['clemscore']:.2f}", fontsize=8)
+        # the route on a line of its own keeps titles within narrow panels
+        title = _label(row).replace(" (", "\n(").replace(" [", "\n[")
+        ax.set_title(f"{title}\nclemscore {row['clemscore']:.2f}", fontsize=8)
         ax.set_xticks(
             x,
             [g.replace("wordle_with", "wordle+") for g in games],
@@ -183,12 +207,15 @@ def bracket_figure(frame: pd.DataFrame) -> Figure:
     return figure
 
 
-def dynamics_figure(matrix: pd.DataFrame, frame: pd.DataFrame) -> Figure:
-    """%played and quality per model, models sorted by size then clemscore; one panel per game."""
+def dynamics_figure(
+    matrix: pd.DataFrame, frame: pd.DataFrame, width: float = 9.0, panel_height: float = 1.45
+) -> Figure:
+    """%played and quality per model, models sorted by size then clemscore; one panel per game
+    (``panel_height`` inches each, the figure ``width`` inches wide)."""
     ordered = frame.sort_values(["params_b", "clemscore"], kind="stable").reset_index(drop=True)
     values = _game_values(matrix, ordered).set_index([*KEYS, "game"])
     games = ["all", *GAMES]
-    figure = Figure(figsize=(9.0, 1.45 * len(games) + 2.4), layout="constrained")
+    figure = Figure(figsize=(width, panel_height * len(games) + 2.4), layout="constrained")
     axes = figure.subplots(len(games), 1, sharex=True)
     x = np.arange(len(ordered))
     configs = [tuple(r) for r in ordered[KEYS].itertuples(index=False)]
@@ -215,4 +242,100 @@ def dynamics_figure(matrix: pd.DataFrame, frame: pd.DataFrame) -> Figure:
         ncols=2,
         fontsize=8,
     )
+    return figure
+
+
+def smooth_figure(
+    frame: pd.DataFrame, gam_curve: pd.DataFrame, gamm_curve: pd.DataFrame | None = None
+) -> Figure:
+    """Clemscore vs. parameters (log axis) with the GAM fit and its 95 % band, and the GAMM's
+    fixed-effect curve where given (curves as :func:`stats003.gam` / ``mixed_spline`` make them)."""
+    figure = Figure(figsize=(5.2, 3.6), layout="constrained")
+    ax = figure.subplots()
+    ax.fill_between(gam_curve["params_b"], gam_curve["ci_low"], gam_curve["ci_high"], color="0.88")
+    ax.plot(gam_curve["params_b"], gam_curve["fit"], color="0.25", label="GAM (95 % CI)")
+    if gamm_curve is not None:
+        ax.plot(
+            gamm_curve["params_b"],
+            gamm_curve["fit"],
+            color=QUALITY_LINE,
+            linestyle="--",
+            label="GAMM, family intercept at 0",
+        )
+    colours = [BRACKET_COLOURS[i % len(BRACKET_COLOURS)] for i in frame["bracket"].cat.codes]
+    ax.scatter(frame["params_b"], frame["clemscore"], color=colours, edgecolors="0.3", s=26)
+    ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    ax.set_xlabel("parameters (billions, log scale)")
+    ax.set_ylabel("clemscore")
+    handles, _ = ax.get_legend_handles_labels()
+    handles += [
+        Patch(color=BRACKET_COLOURS[i], label=b)
+        for i, b in enumerate(frame["bracket"].cat.categories)
+    ]
+    ax.legend(handles=handles, fontsize=7, loc="upper left")
+    return figure
+
+
+def tsne_figure(embedding: pd.DataFrame, annotate: int = 6) -> Figure:
+    """The t-SNE map (``x``, ``y``) coloured by size bracket, sized by clemscore; the
+    ``annotate`` best-scoring models are named."""
+    figure = Figure(figsize=(5.2, 3.9), layout="constrained")
+    ax = figure.subplots()
+    brackets = embedding["bracket"].astype("category")
+    for i, bracket in enumerate(brackets.cat.categories):
+        part = embedding[brackets == bracket]
+        ax.scatter(
+            part["x"],
+            part["y"],
+            s=12 + 2.5 * part["clemscore"].fillna(0),
+            color=BRACKET_COLOURS[i % len(BRACKET_COLOURS)],
+            edgecolors="0.3",
+            linewidths=0.5,
+            label=str(bracket),
+        )
+    for _, row in embedding.nlargest(annotate, "clemscore").iterrows():
+        ax.annotate(
+            _label(row), (row["x"], row["y"]), fontsize=7, xytext=(4, 3), textcoords="offset points"
+        )
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_xlabel("t-SNE 1")
+    ax.set_ylabel("t-SNE 2")
+    ax.legend(title="size", fontsize=7, title_fontsize=7, loc="best")
+    return figure
+
+
+def interval_figure(table: pd.DataFrame) -> Figure:
+    """Clemscore of each config with its 95 % interval (``ci_low``, ``ci_high``), one row per
+    config in ``table``'s order; rows whose ``player`` is "synthetic" are drawn hollow."""
+    figure = Figure(figsize=(5.6, 0.4 * len(table) + 1.1), layout="constrained")
+    ax = figure.subplots()
+    y = np.arange(len(table))[::-1]
+    synthetic = (table["player"] == "synthetic").to_numpy()
+    score = table["clemscore"].to_numpy(dtype=float)
+    low, high = table["ci_low"].to_numpy(dtype=float), table["ci_high"].to_numpy(dtype=float)
+    ax.errorbar(
+        score,
+        y,
+        xerr=[np.clip(score - low, 0, None), np.clip(high - score, 0, None)],
+        fmt="none",
+        ecolor="0.3",
+        capsize=3,
+    )
+    ax.scatter(score[~synthetic], y[~synthetic], color=PLAYED, zorder=3, label="language model")
+    ax.scatter(
+        score[synthetic],
+        y[synthetic],
+        facecolors="white",
+        edgecolors=QUALITY_LINE,
+        zorder=3,
+        label="synthetic player",
+    )
+    ax.set_yticks(y, [_label(r) for _, r in table.iterrows()], fontsize=8)
+    ax.set_xlim(-2, 102)
+    ax.set_ylim(-0.7, len(table) - 0.3)
+    ax.set_xlabel("clemscore (bootstrap 95 % CI)")
+    ax.grid(axis="x", color="0.9")
+    ax.legend(fontsize=7, loc="best")
     return figure

@@ -227,3 +227,78 @@ def tsne_map(
     out = profiles[keys].assign(x=xy[:, 0], y=xy[:, 1])
     extra = [c for c in ("bracket", "family", "params_b", "clemscore") if c in frame.columns]
     return out.merge(frame[[*keys, *extra]], on=keys, how="left")
+
+
+def size_models(
+    frame: pd.DataFrame,
+    mixed: dict[str, Any],
+    gam_fit: dict[str, Any],
+    gamm: dict[str, Any],
+) -> pd.DataFrame:
+    """One row per model of clemscore on log10 params fitted to ``frame``: plain OLS (for
+    reference), the random-intercept model, the GAM and the GAMM (results of
+    :func:`mixed_model`, :func:`gam`, :func:`mixed_spline`). ``fit`` names each one's own
+    goodness of fit (``fit_measure``, ``fit_value``); ``r2`` holds R² (OLS) or the deviance
+    explained (GAM)."""
+    ols = smf.ols("clemscore ~ log10_params", frame).fit()
+    ols_ci = ols.conf_int(0.05).loc["log10_params"]
+    slope = mixed["coefficients"].set_index("term").loc["log10_params"]
+    rows = [
+        {
+            "key": "ols",
+            "model": "OLS",
+            "n": int(ols.nobs),
+            "n_groups": None,
+            "slope": float(ols.params["log10_params"]),
+            "slope_ci_low": float(ols_ci[0]),
+            "slope_ci_high": float(ols_ci[1]),
+            "icc": None,
+            "edf": float(ols.df_model + 1),
+            "r2": float(ols.rsquared),
+            "fit_measure": "R2",
+            "fit_value": float(ols.rsquared),
+        },
+        {
+            "key": "mixed",
+            "model": "Mixed (random intercept)",
+            "n": mixed["n"],
+            "n_groups": mixed["n_groups"],
+            "slope": float(slope["estimate"]),
+            "slope_ci_low": float(slope["ci_low"]),
+            "slope_ci_high": float(slope["ci_high"]),
+            "icc": mixed["icc"],
+            "edf": None,
+            "r2": None,
+            "fit_measure": "REML log-likelihood",
+            "fit_value": mixed["llf"],
+        },
+        {
+            "key": "gam",
+            "model": f"GAM (B-spline, df {gam_fit['df']})",
+            "n": gam_fit["n"],
+            "n_groups": None,
+            "slope": None,
+            "slope_ci_low": None,
+            "slope_ci_high": None,
+            "icc": None,
+            "edf": gam_fit["edf"],
+            "r2": gam_fit["deviance_explained"],
+            "fit_measure": "deviance explained",
+            "fit_value": gam_fit["deviance_explained"],
+        },
+        {
+            "key": "gamm",
+            "model": "GAMM (B-spline + random intercept)",
+            "n": gamm["n"],
+            "n_groups": gamm["n_groups"],
+            "slope": None,
+            "slope_ci_low": None,
+            "slope_ci_high": None,
+            "icc": gamm["icc"],
+            "edf": None,
+            "r2": None,
+            "fit_measure": "REML log-likelihood",
+            "fit_value": gamm["llf"],
+        },
+    ]
+    return pd.DataFrame(rows)

@@ -130,8 +130,17 @@ def table4(scores: pd.DataFrame) -> pd.DataFrame:
     return build(scores, "4")
 
 
-def latex(table: pd.DataFrame, caption: str | None = None, label: str | None = None) -> str:
-    """Booktabs LaTeX of a built table; missing scores print as --, text is escaped."""
+def latex(
+    table: pd.DataFrame,
+    caption: str | None = None,
+    label: str | None = None,
+    floating: bool = True,
+) -> str:
+    """Booktabs LaTeX of a built table; missing scores print as --, text is escaped.
+
+    ``floating=False`` gives the bare ``tabular`` (no caption or label), for a document that
+    wraps it in its own float.
+    """
     number = table["table"].iloc[0]
     shown = table[SHOWN[number]].copy()
     if "backend" in shown:
@@ -149,6 +158,8 @@ def latex(table: pd.DataFrame, caption: str | None = None, label: str | None = N
         .format_index(escape="latex", axis=1)
     )
     column_format = "l" * (len(shown.columns) - len(SCORES)) + "r" * len(SCORES)
+    if not floating:
+        return styler.to_latex(column_format=column_format, hrules=True)
     return styler.to_latex(
         column_format=column_format,
         hrules=True,
@@ -163,6 +174,10 @@ def to_csv(table: pd.DataFrame, path: str | Path) -> None:
 
 
 def to_latex(
-    table: pd.DataFrame, path: str | Path, caption: str | None = None, label: str | None = None
+    table: pd.DataFrame,
+    path: str | Path,
+    caption: str | None = None,
+    label: str | None = None,
+    floating: bool = True,
 ) -> None:
-    Path(path).write_text(latex(table, caption, label), encoding="utf-8")
+    Path(path).write_text(latex(table, caption, label, floating), encoding="utf-8")

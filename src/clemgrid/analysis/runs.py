@@ -1,0 +1,132 @@
+"""Tables of our own runs: configs with bootstrap intervals, per-game scores, zero- vs few-shot.
+
+Every frame carries a ``player`` column, "synthetic" for models whose registry facts say
+``synthetic: true`` (scripted or simulated players of known skill, not language models) and
+"LLM" otherwise, and a ``label`` for figures that says the same; rows are ordered language
+models first, then synthetic players, each by model, backend and quant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import fields
+
+import pandas as pd
+
+from clemgrid.analysis.uncertainty import PairedTest, paired_tests
+
+CONFIG_KEYS = ["model", "backend", "quant"]
+PAIRED_FIELDS = [f.name for f in fields(PairedTest)]
+PAIRED_COLUMNS = ["model", "game", "config_a", "config_b", *PAIRED_FIELDS]
+SYNTHETIC = "synthetic"
+LLM = "LLM"
+
+
+def synthetic_models(models: Mapping[str, Mapping]) -> list[str]:
+    """Models of a registry whose facts declare them synthetic, sorted."""
+    return sorted(m for m, entry in models.items() if (entry.get("facts") or {}).get(SYNTHETIC))
+
+
+def label_players(frame: pd.DataFrame, synthetic: Iterable[str]) -> pd.DataFrame:
+    """``frame`` with ``player`` and ``label`` columns, ordered (see module docstring)."""
+    synthetic = set(synthetic)
+    player = frame["model"].map(lambda m: SYNTHETIC if m in synthetic else LLM)
+    label = frame["model"] + " / " + frame["backend"] + " / " + frame["quant"]
+    label = label.where(player == LLM, label + " [synthetic]")
+    labelled = frame.assign(player=player, label=label, _order=(player == SYNTHETIC).astype(int))
+    order = ["_order", *[k for k in (*CONFIG_KEYS, "game") if k in frame.columns]]
+    return labelled.sort_values(order, kind="stable").drop(columns="_order").reset_index(drop=True)
+
+
+def config_table(
+    clemscore: pd.DataFrame, intervals: pd.DataFrame, synthetic: Iterable[str]
+) -> pd.DataFrame:
+    """One row per config: the aggregate's clemscore and averages with the bootstrap interval."""
+    merged = clemscore.merge(
+        intervals[[*CONFIG_KEYS, "ci_low", "ci_high", "n_boot"]],
+        on=CONFIG_KEYS,
+        how="left",
+        validate="1:1",
+    )
+    columns = [
+        *CONFIG_KEYS,
+        "source",
+        "n_games",
+        "clemscore",
+        "ci_low",
+        "ci_high",
+        "n_boot",
+        "avg_pct_played",
+        "avg_quality",
+    ]
+    table = label_players(merged[columns], synthetic)
+    return table[[*CONFIG_KEYS, "player", "label", *columns[3:]]]
+
+
+def game_table(matrix: pd.DataFrame, synthetic: Iterable[str]) -> pd.DataFrame:
+    """One row per config × game: episodes, %played, quality and its SD."""
+    columns = [*CONFIG_KEYS, "game", "n_episodes", "pct_played", "quality", "quality_std"]
+    table = label_players(matrix[columns], synthetic)
+    return table[[*CONFIG_KEYS, "player", "label", *columns[3:]]]
+
+
+def shot_comparisons(
+    episodes: pd.DataFrame,
+    base_games: Mapping[str, str],
+    synthetic: Iterable[str],
+    n_resamples: int = 9999,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Each config that played a game and a few-shot variant of it (``base_games``: game →
+    the zero-shot game it derives from): the two runs paired by instance, as
+    :func:`uncertainty.paired_tests` compares them (difference = variant - zero-shot)."""
+    rows = []
+    for keys, by_config in episodes.groupby(CONFIG_KEYS, sort=True):
+        played = set(by_config["game"])
+        for variant in sorted(played):
+            base = base_games.get(variant, variant)
+            if base == variant or base not in played:
+                continue
+            zero = by_config[by_config["game"] == base]
+            few = by_config[by_config["game"] == variant].assign(game=base)
+            test = paired_tests(few, zero, n_resamples=n_resamples, seed=seed)
+            rows.append(
+                {
+                    **dict(zip(CONFIG_KEYS, keys, strict=True)),
+                    "game": base,
+                    "variant": variant,
+                    "pct_played_base": 100 * zero["played"].mean(),
+                    "pct_played_variant": 100 * few["played"].mean(),
+                    "quality_base": zero["quality"].mean(),
+                    "quality_variant": few["quality"].mean(),
+                    **test.__dict__,
+                }
+            )
+    columns = [
+        *CONFIG_KEYS,
+        "game",
+        "variant",
+        "pct_played_base",
+        "pct_played_variant",
+        "quality_base",
+        "quality_variant",
+        *PAIRED_FIELDS,
+    ]
+    if not rows:
+        return pd.DataFrame(columns=[*CONFIG_KEYS, "player", "label", *columns[3:]])
+    table = label_players(pd.DataFrame(rows, columns=columns), synthetic)
+    return table[[*CONFIG_KEYS, "player", "label", *columns[3:]]]
+
+
+def paired_table(comparisons: pd.DataFrame, synthetic: Iterable[str]) -> pd.DataFrame:
+    """The paired backend/quant tests (``clemscore_intervals``' comparisons) with ``player``."""
+    if comparisons.empty:
+        return pd.DataFrame(columns=[*PAIRED_COLUMNS[:1], "player", *PAIRED_COLUMNS[1:]])
+    synthetic = set(synthetic)
+    table = comparisons[PAIRED_COLUMNS].assign(
+        player=comparisons["model"].map(lambda m: SYNTHETIC if m in synthetic else LLM)
+    )
+    table = table.sort_values(
+        ["player", "model", "game", "config_a", "config_b"], kind="stable"
+    ).reset_index(drop=True)
+    return table[[*PAIRED_COLUMNS[:1], "player", *PAIRED_COLUMNS[1:]]]

@@ -1,0 +1,398 @@
+localrules:
+    published_matrix,
+    characteristics_join,
+    paper_tables,
+    regressions,
+    stats003,
+    figures,
+    run_tables,
+    run_figures,
+    simulation_table,
+    macros,
+
+
+# --- the published clembench v1.6 data (Bhavsar et al., 2024) -------------------------------
+
+
+rule published_matrix:
+    input:
+        # Files of the repository: found from any working directory.
+        scores=workflow.source_path(
+            "../../resources/clembench_v1.6/clembench_model_scores.csv"
+        ),
+    output:
+        matrix="results/analysis/published/matrix.parquet",
+        clemscore="results/analysis/published/clemscore.parquet",
+        recomputed=report(
+            "results/analysis/published/recomputed.csv",
+            caption="../report/recomputed.rst",
+            category="Published v1.6 data",
+            subcategory="Import",
+            labels={"table": "recomputed clemscores"},
+        ),
+    log:
+        "logs/published_matrix/published_matrix.log",
+    conda:
+        "../../envs/clemgrid.yaml"
+    script:
+        "../scripts/published_matrix.py"
+
+
+rule characteristics_join:
+    input:
+        clemscore=rules.published_matrix.output.clemscore,
+        characteristics=workflow.source_path(
+            "../../resources/clembench_v1.6/model_characteristics.csv"
+        ),
+        mapping=workflow.source_path("../../resources/mapping/model_names.csv"),
+    output:
+        joined="results/analysis/published/joined.parquet",
+        dropped=report(
+            "results/analysis/published/dropped.csv",
+            caption="../report/dropped.rst",
+            category="Published v1.6 data",
+            subcategory="Import",
+            labels={"table": "dropped by the join"},
+        ),
+    log:
+        "logs/characteristics_join/characteristics_join.log",
+    conda:
+        "../../envs/clemgrid.yaml"
+    script:
+        "../scripts/characteristics_join.py"
+
+
+rule paper_tables:
+    input:
+        clemscore=rules.published_matrix.output.clemscore,
+    output:
+        csv=report(
+            "results/analysis/tables/table{number}.csv",
+            caption="../report/paper_table.rst",
+            category="Published v1.6 data",
+            subcategory="Paper tables",
+            labels={"table": "Table {number}"},
+        ),
+        tex="results/analysis/tables/table{number}.tex",
+    log:
+        "logs/paper_tables/table{number}.log",
+    wildcard_constraints:
+        number="[1-4]",
+    conda:
+        "../../envs/clemgrid.yaml"
+    script:
+        "../scripts/paper_tables.py"
+
+
+rule regressions:
+    input:
+        joined=rules.characteristics_join.output.joined,
+        matrix=rules.published_matrix.output.matrix,
+    output:
+        fits=report(
+            "results/analysis/regression/fits.csv",
+            caption="../report/regression.rst",
+            category="Published v1.6 data",
+            subcategory="Size regressions",
+            labels={"table": "fits"},
+        ),
+        coefficients=report(
+            "results/analysis/regression/coefficients.csv",
+            caption="../report/regression.rst",
+            category="Published v1.6 data",
+            subcategory="Size regressions",
+            labels={"table": "coefficients"},
+        ),
+        frame="results/analysis/regression/frame.csv",
+        per_game=report(
+            "results/analysis/regression/per_game.csv",
+            caption="../report/per_game.rst",
+            category="Published v1.6 data",
+            subcategory="Size regressions",
+            labels={"table": "per game"},
+        ),
+        tex="results/analysis/regression/regressions.tex",
+        per_game_tex="results/analysis/regression/per_game.tex",
+    log:
+        "logs/regressions/regressions.log",
+    conda:
+        "../../envs/clemgrid.yaml"
+    script:
+        "../scripts/regressions.py"
+
+
+rule stats003:
+    input:
+        joined=rules.characteristics_join.output.joined,
+        matrix=rules.published_matrix.output.matrix,
+    output:
+        frame="results/analysis/stats003/frame.csv",
+        brackets=report(
+            "results/analysis/stats003/brackets.csv",
+            caption="../report/stats003.rst",
+            category="Published v1.6 data",
+            subcategory="Seed-003 statistics",
+            labels={"table": "size brackets"},
+        ),
+        anova="results/analysis/stats003/anova.csv",
+        tukey=report(
+            "results/analysis/stats003/tukey.csv",
+            caption="../report/stats003.rst",
+            category="Published v1.6 data",
+            subcategory="Seed-003 statistics",
+            labels={"table": "Tukey HSD"},
+        ),
+        models=report(
+            "results/analysis/stats003/models.csv",
+            caption="../report/stats003.rst",
+            category="Published v1.6 data",
+            subcategory="Seed-003 statistics",
+            labels={"table": "mixed model, GAM, GAMM"},
+        ),
+        coefficients="results/analysis/stats003/coefficients.csv",
+        curves="results/analysis/stats003/curves.csv",
+        tsne="results/analysis/stats003/tsne.csv",
+        brackets_tex="results/analysis/stats003/brackets.tex",
+        tukey_tex="results/analysis/stats003/tukey.tex",
+        models_tex="results/analysis/stats003/models.tex",
+        tsne_pdf="results/analysis/figures/tsne.pdf",
+        tsne_png=report(
+            "results/analysis/figures/tsne.png",
+            caption="../report/tsne.rst",
+            category="Published v1.6 data",
+            subcategory="Figures",
+            labels={"figure": "t-SNE of score profiles"},
+        ),
+        smooth_pdf="results/analysis/figures/smooth.pdf",
+        smooth_png=report(
+            "results/analysis/figures/smooth.png",
+            caption="../report/smooth.rst",
+            category="Published v1.6 data",
+            subcategory="Figures",
+            labels={"figure": "GAM and GAMM"},
+        ),
+    log:
+        "logs/stats003/stats003.log",
+    benchmark:
+        "benchmarks/stats003/stats003.tsv"
+    conda:
+        "../../envs/clemgrid.yaml"
+    params:
+        settings={"gam_df": 6, "gamm_df": 4, "tsne_perplexity": 10.0, "seed": 0},
+    script:
+        "../scripts/stats003.py"
+
+
+rule figures:
+    input:
+        matrix=rules.published_matrix.output.matrix,
+        clemscore=rules.published_matrix.output.clemscore,
+        joined=rules.characteristics_join.output.joined,
+    output:
+        profiles_pdf="results/analysis/figures/profiles.pdf",
+        profiles_png=report(
+            "results/analysis/figures/profiles.png",
+            caption="../report/profiles.rst",
+            category="Published v1.6 data",
+            subcategory="Figures",
+            labels={"figure": "Figure 2: three profiles"},
+        ),
+        size_pdf="results/analysis/figures/size.pdf",
+        size_png=report(
+            "results/analysis/figures/size.png",
+            caption="../report/size.rst",
+            category="Published v1.6 data",
+            subcategory="Figures",
+            labels={"figure": "Figure 3: score vs size"},
+        ),
+        # Figure 4 in three parts (by clemscore), one page each in print.
+        all_profiles_1_pdf="results/analysis/figures/all_profiles_1.pdf",
+        all_profiles_1_png=report(
+            "results/analysis/figures/all_profiles_1.png",
+            caption="../report/all_profiles.rst",
+            category="Published v1.6 data",
+            subcategory="Figures",
+            labels={"figure": "Figure 4: all profiles (1)"},
+        ),
+        all_profiles_2_pdf="results/analysis/figures/all_profiles_2.pdf",
+        all_profiles_2_png=report(
+            "results/analysis/figures/all_profiles_2.png",
+            caption="../report/all_profiles.rst",
+            category="Published v1.6 data",
+            subcategory="Figures",
+            labels={"figure": "Figure 4: all profiles (2)"},
+        ),
+        all_profiles_3_pdf="results/analysis/figures/all_profiles_3.pdf",
+        all_profiles_3_png=report(
+            "results/analysis/figures/all_profiles_3.png",
+            caption="../report/all_profiles.rst",
+            category="Published v1.6 data",
+            subcategory="Figures",
+            labels={"figure": "Figure 4: all profiles (3)"},
+        ),
+        brackets_pdf="results/analysis/figures/brackets.pdf",
+        brackets_png=report(
+            "results/analysis/figures/brackets.png",
+            caption="../report/brackets.rst",
+            category="Published v1.6 data",
+            subcategory="Figures",
+            labels={"figure": "Figure 5: size brackets"},
+        ),
+        dynamics_pdf="results/analysis/figures/dynamics.pdf",
+        dynamics_png=report(
+            "results/analysis/figures/dynamics.png",
+            caption="../report/dynamics.rst",
+            category="Published v1.6 data",
+            subcategory="Figures",
+            labels={"figure": "Figure 6: dynamics"},
+        ),
+    log:
+        "logs/figures/figures.log",
+    benchmark:
+        "benchmarks/figures/figures.tsv"
+    conda:
+        "../../envs/clemgrid.yaml"
+    params:
+        # Figure 2: the best model, the paper's running example and a small fine-tune.
+        profile_models=[
+            "gpt-4-turbo-2024-04-09",
+            "Meta-Llama-3-70B-Instruct",
+            "openchat-3.5",
+        ],
+    script:
+        "../scripts/published_figures.py"
+
+
+# --- our runs ------------------------------------------------------------------------------
+
+
+rule run_tables:
+    input:
+        matrix=rules.aggregate.output.matrix,
+        clemscore=rules.aggregate.output.clemscore,
+        intervals=rules.clemscore_intervals.output.intervals,
+        comparisons=rules.clemscore_intervals.output.comparisons,
+        scores=grid_outputs(rules.score.output.scores),
+    output:
+        configs=report(
+            "results/analysis/runs/configs.csv",
+            caption="../report/run_configs.rst",
+            category="Our runs",
+            subcategory="Tables",
+            labels={"table": "configs with bootstrap CIs"},
+        ),
+        games=report(
+            "results/analysis/runs/games.csv",
+            caption="../report/run_games.rst",
+            category="Our runs",
+            subcategory="Tables",
+            labels={"table": "per game"},
+        ),
+        shots=report(
+            "results/analysis/runs/shots.csv",
+            caption="../report/run_shots.rst",
+            category="Our runs",
+            subcategory="Tables",
+            labels={"table": "zero- vs few-shot"},
+        ),
+        paired="results/analysis/runs/paired.csv",
+        configs_tex="results/analysis/runs/configs.tex",
+        games_tex="results/analysis/runs/games.tex",
+        shots_tex="results/analysis/runs/shots.tex",
+        paired_tex="results/analysis/runs/paired.tex",
+    log:
+        "logs/run_tables/run_tables.log",
+    conda:
+        "../../envs/clemgrid.yaml"
+    params:
+        # Models whose facts declare them synthetic: labelled so in every table and figure.
+        synthetic=sorted(
+            {
+                c.model
+                for c in GRID.configs
+                if (GRID.models[c.model].get("facts") or {}).get("synthetic")
+            }
+        ),
+        seed=config["bootstrap"]["seed"],
+    script:
+        "../scripts/run_tables.py"
+
+
+rule run_figures:
+    input:
+        configs=rules.run_tables.output.configs,
+        matrix=rules.aggregate.output.matrix,
+    output:
+        profiles_pdf="results/analysis/figures/runs_profiles.pdf",
+        profiles_png=report(
+            "results/analysis/figures/runs_profiles.png",
+            caption="../report/run_profiles.rst",
+            category="Our runs",
+            subcategory="Figures",
+            labels={"figure": "profiles"},
+        ),
+        intervals_pdf="results/analysis/figures/runs_intervals.pdf",
+        intervals_png=report(
+            "results/analysis/figures/runs_intervals.png",
+            caption="../report/run_intervals.rst",
+            category="Our runs",
+            subcategory="Figures",
+            labels={"figure": "clemscores with CIs"},
+        ),
+    log:
+        "logs/run_figures/run_figures.log",
+    conda:
+        "../../envs/clemgrid.yaml"
+    script:
+        "../scripts/run_figures.py"
+
+
+rule simulation_table:
+    input:
+        summary=rules.simulation_study.output.summary,
+    output:
+        tex="results/analysis/simulation/table.tex",
+    log:
+        "logs/simulation_table/simulation_table.log",
+    conda:
+        "../../envs/clemgrid.yaml"
+    script:
+        "../scripts/simulation_table.py"
+
+
+# --- every number the paper's text uses ----------------------------------------------------
+
+
+rule macros:
+    input:
+        recomputed=rules.published_matrix.output.recomputed,
+        matrix=rules.published_matrix.output.matrix,
+        joined=rules.characteristics_join.output.joined,
+        dropped=rules.characteristics_join.output.dropped,
+        tables=expand(rules.paper_tables.output.csv, number=["1", "2", "3", "4"]),
+        fits=rules.regressions.output.fits,
+        coefficients=rules.regressions.output.coefficients,
+        frame=rules.regressions.output.frame,
+        per_game=rules.regressions.output.per_game,
+        brackets=rules.stats003.output.brackets,
+        anova=rules.stats003.output.anova,
+        tukey=rules.stats003.output.tukey,
+        models=rules.stats003.output.models,
+        tsne=rules.stats003.output.tsne,
+        configs=rules.run_tables.output.configs,
+        games=rules.run_tables.output.games,
+        shots=rules.run_tables.output.shots,
+        paired=rules.run_tables.output.paired,
+        simulation=rules.simulation_study.output.summary,
+    output:
+        macros="results/analysis/macros.tex",
+    log:
+        "logs/macros/macros.log",
+    conda:
+        "../../envs/clemgrid.yaml"
+    params:
+        stats=rules.stats003.params.settings,
+        bootstrap=config["bootstrap"],
+        simulation=config["simulation"],
+    script:
+        "../scripts/write_macros.py"

@@ -1,0 +1,32 @@
+rule clemscore_intervals:
+    input:
+        scores=grid_outputs(rules.score.output.scores),
+    output:
+        intervals="results/analysis/uncertainty/clemscore_ci.csv",
+        comparisons="results/analysis/uncertainty/paired_tests.csv",
+    log:
+        "logs/clemscore_intervals/clemscore_intervals.log",
+    conda:
+        "../../envs/clemgrid.yaml"
+    params:
+        bootstrap=config["bootstrap"],
+    script:
+        "../scripts/clemscore_intervals.py"
+
+
+rule simulation_study:
+    output:
+        runs="results/analysis/simulation/runs.parquet",
+        summary="results/analysis/simulation/summary.csv",
+        table="results/analysis/simulation/summary.tex",
+    log:
+        "logs/simulation_study/simulation_study.log",
+    benchmark:
+        "benchmarks/simulation_study/simulation_study.tsv"
+    conda:
+        "../../envs/clemgrid.yaml"
+    params:
+        study=config["simulation"],
+        bootstrap=config["bootstrap"],
+    script:
+        "../scripts/simulation_study.py"

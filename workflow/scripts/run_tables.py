@@ -1,0 +1,45 @@
+from pathlib import Path
+
+import pandas as pd
+
+from clemgrid.analysis import latex, runs
+from clemgrid.games.registry import GAMES
+from clemgrid.workflow_io import job_log
+
+
+def read_csv(path):
+    """A CSV that may hold no rows (and then no header either)."""
+    return pd.read_csv(path) if Path(path).stat().st_size > 1 else pd.DataFrame()
+
+
+with job_log(snakemake.log[0]) as log:
+    synthetic = snakemake.params.synthetic
+    out = snakemake.output
+    configs = runs.config_table(
+        pd.read_parquet(snakemake.input.clemscore),
+        pd.read_csv(snakemake.input.intervals),
+        synthetic,
+    )
+    games = runs.game_table(pd.read_parquet(snakemake.input.matrix), synthetic)
+    episodes = pd.concat([pd.read_parquet(f) for f in snakemake.input.scores], ignore_index=True)
+    shots = runs.shot_comparisons(
+        episodes,
+        {name: spec.base_name for name, spec in GAMES.items()},
+        synthetic,
+        seed=snakemake.params.seed,
+    )
+    paired = runs.paired_table(read_csv(snakemake.input.comparisons), synthetic)
+    configs.to_csv(out.configs, index=False)
+    games.to_csv(out.games, index=False)
+    shots.to_csv(out.shots, index=False)
+    paired.to_csv(out.paired, index=False)
+    Path(out.configs_tex).write_text(latex.runs_config_table(configs))
+    Path(out.games_tex).write_text(latex.runs_game_table(games))
+    Path(out.shots_tex).write_text(latex.runs_shot_table(shots))
+    Path(out.paired_tex).write_text(latex.runs_paired_table(paired))
+    log.info(
+        "configs (synthetic players: %s):\n%s",
+        ", ".join(synthetic) or "none",
+        configs.to_string(index=False),
+    )
+    log.info("%d few-shot comparisons, %d paired backend tests", len(shots), len(paired))

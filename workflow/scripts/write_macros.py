@@ -1,0 +1,46 @@
+import pandas as pd
+
+from clemgrid.analysis import macros as m
+from clemgrid.workflow_io import job_log
+
+with job_log(snakemake.log[0]) as log:
+    i = snakemake.input
+    params = snakemake.params
+    macros = m.Macros()
+    m.convention_macros(macros)
+    m.published_macros(
+        macros,
+        pd.read_csv(i.recomputed),
+        pd.read_parquet(i.matrix),
+        pd.read_parquet(i.joined),
+        pd.read_csv(i.dropped),
+        {
+            str(pd.read_csv(t, dtype={"table": str})["table"].iloc[0]): pd.read_csv(
+                t, dtype={"table": str}
+            )
+            for t in i.tables
+        },
+    )
+    m.regression_macros(
+        macros, pd.read_csv(i.fits), pd.read_csv(i.coefficients), pd.read_csv(i.frame)
+    )
+    m.per_game_macros(macros, pd.read_csv(i.per_game))
+    m.stats_macros(
+        macros,
+        pd.read_csv(i.brackets),
+        pd.read_csv(i.anova),
+        pd.read_csv(i.tukey),
+        pd.read_csv(i.models),
+        {"perplexity": params.stats["tsne_perplexity"], "n": len(pd.read_csv(i.tsne))},
+    )
+    m.runs_macros(
+        macros,
+        pd.read_csv(i.configs),
+        pd.read_csv(i.games),
+        pd.read_csv(i.shots),
+        pd.read_csv(i.paired),
+        params.bootstrap,
+    )
+    m.simulation_macros(macros, pd.read_csv(i.simulation), params.simulation, params.bootstrap)
+    macros.write(snakemake.output.macros)
+    log.info("%d macros", len(macros))
