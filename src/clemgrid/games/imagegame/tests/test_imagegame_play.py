@@ -1,6 +1,5 @@
 """Whole episodes: the game master driven by scripted players (or arbitrary text), then scored."""
 
-import os
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -12,6 +11,7 @@ from clemgrid.games.imagegame import GAME
 from clemgrid.games.imagegame.master import ImageGameMaster, follower_prompt, question
 from clemgrid.games.imagegame.scorer import score
 from clemgrid.games.imagegame.scripted import POLICIES, scripted_player
+from clemgrid.testing import FUZZ_EXAMPLES
 
 INSTANCES = GAME.load_instances()
 MAX_REQUESTS = 2 * 25
@@ -189,7 +189,7 @@ GRIDS = st.one_of(
 """Most answers are valid moves or near misses, so that episodes get past turn 0."""
 
 
-@settings(max_examples=int(os.environ.get("CLEMGRID_FUZZ_EXAMPLES", "200")), deadline=None)
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None)
 @given(st.lists(st.tuples(INSTRUCTIONS, GRIDS), max_size=30), st.sampled_from(INSTANCES))
 def test_any_text_ends_the_episode_cleanly(moves: list[tuple[str, str]], instance) -> None:
     target = instance.payload["target_grid"]

@@ -1,6 +1,5 @@
 """Whole episodes: the game master driven by scripted answerers (or arbitrary text), then scored."""
 
-import os
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -18,6 +17,7 @@ from clemgrid.games.privateshared.master import (
 )
 from clemgrid.games.privateshared.scorer import score
 from clemgrid.games.privateshared.scripted import NO_ANSWER, POLICIES, scripted_player
+from clemgrid.testing import FUZZ_EXAMPLES
 
 INSTANCES = GAME.load_instances()
 EXPERIMENTS = ("travel-booking", "job-interview", "restaurant", "things-places", "letter-number")
@@ -184,7 +184,7 @@ RESPONSES = st.one_of(
 """Many answers are valid, so that episodes get past their first requests."""
 
 
-@settings(max_examples=int(os.environ.get("CLEMGRID_FUZZ_EXAMPLES", "200")), deadline=None)
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None)
 @given(st.lists(RESPONSES, max_size=60), st.sampled_from(INSTANCES))
 def test_any_text_ends_the_episode_cleanly(responses: list[str | None], instance) -> None:
     feed: Iterator[str | None] = iter(responses)

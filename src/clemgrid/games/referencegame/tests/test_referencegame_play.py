@@ -1,6 +1,5 @@
 """Whole episodes: the game master driven by scripted players (or arbitrary text), then scored."""
 
-import os
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -12,6 +11,7 @@ from clemgrid.games.referencegame import GAME
 from clemgrid.games.referencegame.master import ReferenceGameMaster, listener_prompt
 from clemgrid.games.referencegame.scorer import score
 from clemgrid.games.referencegame.scripted import POLICIES, scripted_player
+from clemgrid.testing import FUZZ_EXAMPLES
 
 INSTANCES = GAME.load_instances()
 EXPERIMENTS = (
@@ -175,7 +175,7 @@ TAGGED = {
 """Most answers carry the tag their player needs, so that episodes reach the listener."""
 
 
-@settings(max_examples=int(os.environ.get("CLEMGRID_FUZZ_EXAMPLES", "200")), deadline=None)
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None)
 @given(TAGGED["Expression: "], TAGGED["Answer: "], st.sampled_from(INSTANCES))
 def test_any_text_ends_the_episode_cleanly(expression: str, answer: str, instance) -> None:
     feed: Iterator[str] = iter((expression, answer))

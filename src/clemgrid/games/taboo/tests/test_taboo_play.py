@@ -11,6 +11,7 @@ from clemgrid.games.taboo import GAME
 from clemgrid.games.taboo.master import MAX_TURNS, TabooMaster, guesser_prompt
 from clemgrid.games.taboo.scorer import score
 from clemgrid.games.taboo.scripted import POLICIES, scripted_player
+from clemgrid.testing import FUZZ_EXAMPLES
 
 INSTANCES = GAME.load_instances()
 BOY = next(i for i in INSTANCES if i.payload["target_word"] == "boy")
@@ -149,7 +150,7 @@ TAGGED = {
 """Most answers carry the tag their player needs, so that episodes get past turn 1."""
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None)
 @given(st.tuples(*(TAGGED["CLUE: " if n % 2 == 0 else "GUESS: "] for n in range(2 * MAX_TURNS))))
 def test_any_text_ends_the_episode_cleanly(responses: tuple[str, ...]) -> None:
     feed: Iterator[str] = iter(responses)

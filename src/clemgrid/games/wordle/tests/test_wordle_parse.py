@@ -1,7 +1,5 @@
 """Guess and opinion parsing: clembench v1.6's wordle rules, including their quirks."""
 
-import os
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -15,6 +13,7 @@ from clemgrid.games.wordle_common.parse import (
     parse_opinion,
 )
 from clemgrid.games.wordle_common.words import ALLOWED, ALLOWED_WORDS
+from clemgrid.testing import FUZZ_EXAMPLES
 
 
 def test_the_word_list_is_clembenchs() -> None:
@@ -87,7 +86,7 @@ def test_opinion_explanation() -> None:
     assert parse_opinion("agreement: no\nexplanation: too weak") == ("no", "too weak")
 
 
-@settings(max_examples=int(os.environ.get("CLEMGRID_FUZZ_EXAMPLES", "200")), deadline=None)
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None)
 @given(st.text())
 def test_parsing_never_raises(response: str) -> None:
     guess = parse_guess(response)

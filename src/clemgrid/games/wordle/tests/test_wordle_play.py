@@ -1,6 +1,5 @@
 """Whole wordle episodes: the game master driven by scripted players (or arbitrary text), scored."""
 
-import os
 from collections.abc import Callable
 
 import pytest
@@ -13,6 +12,7 @@ from clemgrid.games.wordle_common.master import WordleMaster
 from clemgrid.games.wordle_common.rules import max_requests
 from clemgrid.games.wordle_common.scripted import MEMORY, NEVER_RIGHT_WORDS, POLICIES
 from clemgrid.games.wordle_common.words import ALLOWED
+from clemgrid.testing import FUZZ_EXAMPLES
 
 INSTANCES = GAME.load_instances()
 SHARE = next(i for i in INSTANCES if i.payload["target_word"] == "share")
@@ -106,7 +106,7 @@ def test_never_right_guesses_differ_and_tell_episodes_apart() -> None:
     assert len(chats) == len(INSTANCES)
 
 
-@settings(max_examples=int(os.environ.get("CLEMGRID_FUZZ_EXAMPLES", "200")) // 4, deadline=None)
+@settings(max_examples=FUZZ_EXAMPLES // 4, deadline=None)
 @given(st.data())
 def test_policies_mix_within_an_episode(data: st.DataObject) -> None:
     """Synthetic players pick a policy per answer; any mixture must play out."""
@@ -180,7 +180,7 @@ GUESSES = st.integers(0, 3).flatmap(lambda n: ANY_TEXT if n == 0 else TAGGED)
 """Mostly tagged answers (mostly listed words), so that episodes also run to their end."""
 
 
-@settings(max_examples=int(os.environ.get("CLEMGRID_FUZZ_EXAMPLES", "200")), deadline=None)
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None)
 @given(st.data())
 def test_any_text_ends_the_episode_cleanly(data: st.DataObject) -> None:
     master, turns = play(SHARE, lambda _messages: data.draw(GUESSES))

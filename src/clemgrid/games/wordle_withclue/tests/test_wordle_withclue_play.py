@@ -1,6 +1,5 @@
 """Whole wordle_withclue episodes: scripted players (or arbitrary text) through the game master."""
 
-import os
 from collections.abc import Callable
 
 import pytest
@@ -12,6 +11,7 @@ from clemgrid.games.wordle_common.master import WordleWithClueMaster
 from clemgrid.games.wordle_common.rules import max_requests
 from clemgrid.games.wordle_common.scripted import POLICIES
 from clemgrid.games.wordle_withclue import GAME
+from clemgrid.testing import FUZZ_EXAMPLES
 
 INSTANCES = GAME.load_instances()
 SHARE = next(i for i in INSTANCES if i.payload["target_word"] == "share")
@@ -108,7 +108,7 @@ GUESSES = st.integers(0, 3).flatmap(
 )
 
 
-@settings(max_examples=int(os.environ.get("CLEMGRID_FUZZ_EXAMPLES", "200")), deadline=None)
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None)
 @given(st.data())
 def test_any_text_ends_the_episode_cleanly(data: st.DataObject) -> None:
     master, turns = play(SHARE, lambda _messages: data.draw(GUESSES))

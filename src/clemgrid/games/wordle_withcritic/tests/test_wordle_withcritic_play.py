@@ -1,6 +1,5 @@
 """Whole wordle_withcritic episodes: guesser and critic, scripted or arbitrary text, scored."""
 
-import os
 from collections.abc import Callable
 
 import pytest
@@ -12,6 +11,7 @@ from clemgrid.games.wordle_common.master import WordleWithCriticMaster
 from clemgrid.games.wordle_common.rules import max_requests
 from clemgrid.games.wordle_common.scripted import CRITIC_POLICIES, POLICIES
 from clemgrid.games.wordle_withcritic import GAME
+from clemgrid.testing import FUZZ_EXAMPLES
 
 INSTANCES = GAME.load_instances()
 SHARE = next(i for i in INSTANCES if i.payload["target_word"] == "share")
@@ -106,7 +106,7 @@ def test_the_perfect_critic_knows_the_answer_and_never_right_inverts_it() -> Non
     assert GAME.scripted_player("never_right", chat).startswith("agreement: yes")
 
 
-@settings(max_examples=int(os.environ.get("CLEMGRID_FUZZ_EXAMPLES", "200")) // 4, deadline=None)
+@settings(max_examples=FUZZ_EXAMPLES // 4, deadline=None)
 @given(st.data())
 def test_policies_mix_within_an_episode(data: st.DataObject) -> None:
     """Synthetic players pick a policy per answer; any mixture must play out."""
@@ -176,7 +176,7 @@ OPINIONS = st.integers(0, 4).flatmap(
 """Mostly well-formed answers (so that episodes run long), some arbitrary or of the other role."""
 
 
-@settings(max_examples=int(os.environ.get("CLEMGRID_FUZZ_EXAMPLES", "200")), deadline=None)
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None)
 @given(st.data())
 def test_any_text_ends_the_episode_cleanly(data: st.DataObject) -> None:
     master, turns = play(
