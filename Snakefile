@@ -1,5 +1,5 @@
 # clemgrid: self-play evaluation of chat LLMs on dialogue games.
-# Stages: instances -> play -> score -> aggregate. See README.md.
+# Stages: instances -> play -> score -> aggregate -> analysis -> paper. See README.md.
 from snakemake.utils import min_version
 
 min_version("9.0")
@@ -26,3 +26,7 @@ rule all:
     default_target: True
     input:
         final_outputs(),
+
+
+onerror:
+    report_failed_plays(log)

@@ -1,5 +1,6 @@
 localrules:
     instances,
+    score,
     aggregate,
     clemscore_intervals,
 

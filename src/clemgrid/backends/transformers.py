@@ -33,18 +33,24 @@ def _from_pretrained_args(cfg: PlayConfig) -> tuple[str, dict[str, Any]]:
 
 class TransformersBackend(Backend):
     def __init__(self, cfg: PlayConfig) -> None:
-        """Options: `device` (default cuda if available, else cpu), `dtype` (a torch dtype name or
+        """Options: `device` (default cuda if available, else cpu; "auto" spreads a model too big
+        for one GPU over all GPUs of the job with accelerate), `dtype` (a torch dtype name or
         "auto", default float32), `batch_size` (sequences generated together, default 8)."""
         options = cfg.backend_entry.get("options") or {}
-        self.device = options.get("device") or ("cuda" if torch.cuda.is_available() else "cpu")
+        device = options.get("device") or ("cuda" if torch.cuda.is_available() else "cpu")
         self.batch_size = int(options.get("batch_size", 8))
         dtype = options.get("dtype", "float32")
         name, kwargs = _from_pretrained_args(cfg)
         self.tokenizer = AutoTokenizer.from_pretrained(name, **kwargs)
+        if device == "auto":
+            kwargs["device_map"] = "auto"
         self.model = AutoModelForCausalLM.from_pretrained(
             name, dtype=dtype if dtype == "auto" else getattr(torch, dtype), **kwargs
         )
-        self.model.to(self.device).eval()
+        if device != "auto":
+            self.model.to(device)
+        self.model.eval()
+        self.device = self.model.device  # inputs go where the first layers are
         tok = self.tokenizer
         self.template = chat_template(
             cfg, tok.chat_template, tok.bos_token or "", tok.eos_token or ""
