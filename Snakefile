@@ -20,6 +20,7 @@ include: "workflow/rules/uncertainty.smk"
 include: "workflow/rules/transcripts.smk"
 include: "workflow/rules/analysis.smk"
 include: "workflow/rules/paper.smk"
+include: "workflow/rules/import.smk"
 
 
 rule all:

@@ -53,7 +53,12 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("table", help="print the score table of a finished run")
     p.add_argument("--scores", default="results/scores")
     p.set_defaults(func=table)
+    from clemgrid.importer import cli as importer_cli
     from clemgrid.viewer import cli as viewer_cli
+
+    p = sub.add_parser("import-clembench", help="import and re-score a clembench run directory")
+    importer_cli.add_arguments(p)
+    p.set_defaults(func=importer_cli.run)
 
     p = sub.add_parser("transcripts", help="render transcripts and scores as a static HTML site")
     viewer_cli.add_arguments(p)
