@@ -15,6 +15,7 @@ SNAKEMAKE_ARGS ?=
 run: $(VENV)/.installed system-deps
 	$(BIN)/snakemake --cores $(CORES) $(SNAKEMAKE_ARGS)
 	@cat results/scores/clemscore.md
+	@echo "Paper: results/paper/paper.pdf   Transcripts: results/transcripts_html/index.html"
 
 test: $(VENV)/.installed system-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
