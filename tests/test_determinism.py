@@ -41,7 +41,9 @@ def test_two_plays_give_identical_bytes(backend, grid, instances, tmp_path):
     outputs = []
     for run in ("a", "b"):
         transcripts = tmp_path / run / "transcripts.parquet"
-        stats = run_play(identity, instances, transcripts, tmp_path / run / "timing.parquet", cache_dir=None)
+        stats = run_play(
+            identity, instances, transcripts, tmp_path / run / "timing.parquet", cache_dir=None
+        )
         assert stats["requests_sent"] == stats["turns"] > 0  # no cache: every request generated
         outputs.append(transcripts.read_bytes())
     assert outputs[0] == outputs[1]

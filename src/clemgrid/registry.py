@@ -10,6 +10,7 @@ import copy
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -162,11 +163,19 @@ class Grid:
     def games(self) -> list[str]:
         return list(self.config["games"])
 
-    def play_config(self, model: str, backend: str, quant: str) -> PlayConfig:
+    @cached_property
+    def _configs_by_key(self) -> dict[tuple[str, str, str], PlayConfig]:
+        """(model, backend, quant) -> config: Snakemake looks one up per job, so no list scan."""
+        index: dict[tuple[str, str, str], PlayConfig] = {}
         for cfg in self.configs:
-            if (cfg.model, cfg.backend, cfg.quant) == (model, backend, quant):
-                return cfg
-        raise KeyError(f"({model}, {backend}, {quant}) is not in the grid")
+            index.setdefault((cfg.model, cfg.backend, cfg.quant), cfg)
+        return index
+
+    def play_config(self, model: str, backend: str, quant: str) -> PlayConfig:
+        try:
+            return self._configs_by_key[(model, backend, quant)]
+        except KeyError:
+            raise KeyError(f"({model}, {backend}, {quant}) is not in the grid") from None
 
     def play_identity(self, cfg: PlayConfig, game: str, game_version: str) -> dict[str, Any]:
         """Exactly what determines a play job's transcripts (its Snakemake rerun trigger)."""

@@ -1,16 +1,32 @@
 """GGUF models run in-process with llama-cpp-python.
 
 The prompt is rendered by `chat_template` (not by llama-cpp-python's chat handlers), so it is
-the same string the transformers backend feeds its model. The high-level `Llama` API decodes one
-sequence at a time, so a batch is answered sequentially, in order; the batched interface still
-lets the engine treat every backend alike.
+the same string the transformers backend feeds its model.
+
+By default a batch is answered sequentially, in order, through the high-level `Llama` API (one
+sequence at a time). With the option `parallel: N` (N > 1) a batch of several chats is decoded
+N sequences at a time through llama.cpp's low-level API: a second context with N sequences,
+each in its own KV-cache stream of `n_ctx` cells (`kv_unified` off), a `llama_batch` that
+carries the next token of every running sequence with its own `seq_id`, and one sampler chain
+per sequence, built exactly as `Llama.generate` builds it. A finished sequence's slot is
+cleared and takes the next prompt (continuous batching). Prompts are still evaluated one at a
+time, in the same `n_batch` chunks as the sequential path: only decode steps are shared. So
+every sequence sees the KV cells, positions and chunking it would see alone, and greedy (and
+seeded) outputs are identical to the sequential path (tests/throughput).
+
+What it buys on a CPU is limited: the prompt evaluation, which dominates short answers, is
+compute-bound and not shared, and a decode step of N sequences still costs more than one of one
+sequence. `benchmarks/selfplay_throughput.py` measures it (numbers in benchmarks/README.md).
+Memory grows with N x n_ctx KV cells (about 23 KB per cell for SmolLM2-135M).
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Sequence
 
 import llama_cpp
+from llama_cpp import _internals as llama_internals
 
 from clemgrid.backends.base import Backend, Generation, GenerationParams, Message
 from clemgrid.backends.chat_template import TurnEnd, chat_template, context_exceeded
@@ -22,8 +38,14 @@ class LlamaCppBackend(Backend):
     def __init__(self, cfg: PlayConfig) -> None:
         """`options` of the backend entry are passed to `llama_cpp.Llama` (n_ctx, n_threads,
         n_batch, n_gpu_layers, ...); n_ctx defaults to the model's `chat.context_size`, seed to
-        0 and verbose to off."""
+        0 and verbose to off. `parallel` (default 1) is ours: sequences decoded together."""
         options = {"seed": 0, "verbose": False, **(cfg.backend_entry.get("options") or {})}
+        self.parallel = int(options.pop("parallel", 1))
+        if not 1 <= self.parallel <= llama_cpp.llama_max_parallel_sequences():
+            raise ValueError(
+                f"backend {cfg.backend!r}: options.parallel must be between 1 and "
+                f"{llama_cpp.llama_max_parallel_sequences()}, not {self.parallel}"
+            )
         if "context_size" in cfg.chat:
             options.setdefault("n_ctx", cfg.chat["context_size"])
         self.llm = llama_cpp.Llama(model_path=str(weight_file(cfg)), **options)
@@ -38,6 +60,7 @@ class LlamaCppBackend(Backend):
             tokens[0] for s in strings if len(tokens := self._tokenize(s)) == 1
         }
         self.turn_end = TurnEnd(frozenset(ids - {-1}), strings)
+        self._pool: _SequencePool | None = None  # created on the first multi-chat batch
 
     def _token_text(self, token: int) -> str:
         return "" if token < 0 else self._decode([token])
@@ -52,6 +75,8 @@ class LlamaCppBackend(Backend):
         return self.llm.detokenize(list(tokens), special=True).decode("utf-8", errors="replace")
 
     def generate(self, batch: list[list[Message]], params: GenerationParams) -> list[Generation]:
+        if self.parallel > 1 and len(batch) > 1:
+            return self._generate_parallel(batch, params)
         return [self._generate_one(messages, params) for messages in batch]
 
     def _generate_one(self, messages: list[Message], params: GenerationParams) -> Generation:
@@ -65,14 +90,7 @@ class LlamaCppBackend(Backend):
         self.llm.set_seed(params.seed)
         completion: list[int] = []
         # top_k=0, top_p=1, min_p=0: pure temperature sampling (greedy at temperature 0).
-        for token in self.llm.generate(
-            prompt_tokens,
-            temp=params.temperature,
-            top_k=0,
-            top_p=1.0,
-            min_p=0.0,
-            repeat_penalty=1.0,
-        ):
+        for token in self.llm.generate(prompt_tokens, **self._sampling(params)):
             completion.append(token)
             ended = self.turn_end.check(completion, self._decode)
             if ended is not None:
@@ -83,5 +101,141 @@ class LlamaCppBackend(Backend):
             self._decode(completion), "length", len(prompt_tokens), len(completion), prompt
         )
 
+    @staticmethod
+    def _sampling(params: GenerationParams) -> dict[str, float]:
+        return {
+            "temp": params.temperature,
+            "top_k": 0,
+            "top_p": 1.0,
+            "min_p": 0.0,
+            "repeat_penalty": 1.0,
+        }
+
+    def _generate_parallel(
+        self, batch: list[list[Message]], params: GenerationParams
+    ) -> list[Generation]:
+        """The batch decoded `parallel` sequences at a time; results in the order of the batch."""
+        if self._pool is None:
+            self._pool = _SequencePool(self.llm, self.parallel)
+        pool = self._pool
+        n_ctx = self.llm.n_ctx()
+        results: list[Generation | None] = [None] * len(batch)
+        queue: deque[tuple[int, str, list[int]]] = deque()
+        for i, messages in enumerate(batch):
+            prompt = self.template.render(messages)
+            tokens = self._tokenize(prompt)
+            if len(tokens) + params.max_tokens > n_ctx:
+                results[i] = context_exceeded(prompt, len(tokens), n_ctx)
+            else:
+                queue.append((i, prompt, tokens))
+
+        running: dict[int, _Running] = {}  # slot (= seq_id) -> its sequence
+        free = list(range(self.parallel - 1, -1, -1))
+
+        def advance(slot: int, token: int) -> None:
+            """Append a sampled token; a sequence that has ended frees its slot."""
+            seq = running[slot]
+            seq.completion.append(token)
+            ended = self.turn_end.check(seq.completion, self._decode)
+            if ended is None and len(seq.completion) < params.max_tokens:
+                return
+            if ended is None:
+                ended = (self._decode(seq.completion), "length")
+            results[seq.index] = Generation(
+                ended[0], ended[1], len(seq.tokens), len(seq.completion), seq.prompt
+            )
+            del running[slot]
+            free.append(slot)
+
+        while queue or running:
+            while queue and free:
+                slot = free.pop()
+                index, prompt, tokens = queue.popleft()
+                self.llm.set_seed(params.seed)
+                # Llama.generate's own sampler chain, one per sequence (private API of the
+                # pinned llama-cpp-python): the same chain with the same seed as sequentially.
+                sampler = self.llm._init_sampler(**self._sampling(params))
+                running[slot] = _Running(index, prompt, tokens, sampler)
+                pool.evaluate_prompt(slot, tokens)
+                advance(slot, sampler.sample(pool.ctx, -1))
+            if running:
+                slots = sorted(running)
+                pool.decode_step(
+                    [
+                        (
+                            running[s].completion[-1],
+                            len(running[s].tokens) + len(running[s].completion) - 1,
+                            s,
+                        )
+                        for s in slots
+                    ]
+                )
+                for position, slot in enumerate(slots):
+                    advance(slot, running[slot].sampler.sample(pool.ctx, position))
+        return results  # type: ignore[return-value]  # every slot is filled above
+
     def close(self) -> None:
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
         self.llm.close()
+
+
+class _Running:
+    __slots__ = ("index", "prompt", "tokens", "sampler", "completion")
+
+    def __init__(self, index: int, prompt: str, tokens: list[int], sampler: object) -> None:
+        self.index, self.prompt, self.tokens, self.sampler = index, prompt, tokens, sampler
+        self.completion: list[int] = []
+
+
+class _SequencePool:
+    """A llama.cpp context of `n` sequences sharing the model's weights: every sequence has its
+    own KV-cache stream of the model context's `n_ctx` cells, so its cells and positions are
+    those of the sequential context; all other parameters are copied from that context."""
+
+    def __init__(self, llm: llama_cpp.Llama, n: int) -> None:
+        params = llama_cpp.llama_context_default_params()
+        for name, _ in params._fields_:
+            setattr(params, name, getattr(llm.context_params, name))
+        params.n_seq_max = n
+        params.kv_unified = False
+        params.n_ctx = n * llm.n_ctx()
+        params.n_batch = max(llm.n_batch, n)
+        params.n_ubatch = max(params.n_ubatch, n)
+        self.n_batch = llm.n_batch  # prompt chunks exactly as Llama.eval makes them
+        self.ctx = llama_internals.LlamaContext(model=llm._model, params=params, verbose=False)
+        self.memory = llama_cpp.llama_get_memory(self.ctx.ctx)
+        self.batch = llama_internals.LlamaBatch(
+            n_tokens=params.n_batch, embd=0, n_seq_max=1, verbose=False
+        )
+
+    def _fill(self, items: list[tuple[int, int, int, bool]]) -> None:
+        """(token, position, seq_id, wants logits) per batch entry, then decode."""
+        batch = self.batch.batch
+        batch.n_tokens = len(items)
+        for k, (token, position, seq_id, logits) in enumerate(items):
+            batch.token[k] = token
+            batch.pos[k] = position
+            batch.seq_id[k][0] = seq_id
+            batch.n_seq_id[k] = 1
+            batch.logits[k] = logits
+        self.ctx.decode(self.batch)
+
+    def evaluate_prompt(self, seq_id: int, tokens: list[int]) -> None:
+        """The prompt in `n_batch` chunks with logits for the last token of each, as `Llama.eval`
+        evaluates it."""
+        llama_cpp.llama_memory_seq_rm(self.memory, seq_id, -1, -1)
+        for start in range(0, len(tokens), self.n_batch):
+            chunk = tokens[start : start + self.n_batch]
+            self._fill(
+                [(token, start + k, seq_id, k == len(chunk) - 1) for k, token in enumerate(chunk)]
+            )
+
+    def decode_step(self, items: list[tuple[int, int, int]]) -> None:
+        """One token of every running sequence: (token, position, seq_id); logits for all."""
+        self._fill([(token, position, seq_id, True) for token, position, seq_id in items])
+
+    def close(self) -> None:
+        self.batch.close()
+        self.ctx.close()
