@@ -1,5 +1,5 @@
 # clemgrid: self-play evaluation of chat LLMs on dialogue games.
-# Stages: instances -> play -> score -> aggregate -> analysis -> paper. See README.md.
+# Stages: instances, quantize -> play -> score -> aggregate -> analysis -> paper. See README.md.
 from snakemake.utils import min_version
 
 min_version("9.0")
@@ -13,11 +13,13 @@ report: "workflow/report/workflow.rst"
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/instances.smk"
+include: "workflow/rules/quantize.smk"
 include: "workflow/rules/play.smk"
 include: "workflow/rules/score.smk"
 include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/uncertainty.smk"
 include: "workflow/rules/transcripts.smk"
+include: "workflow/rules/agreement.smk"
 include: "workflow/rules/analysis.smk"
 include: "workflow/rules/paper.smk"
 include: "workflow/rules/import.smk"

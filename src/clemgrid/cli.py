@@ -23,10 +23,12 @@ def validate(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(
-        f"{config_file}: {len(grid.configs)} configs x {len(grid.games)} games = {len(grid.configs) * len(grid.games)} play jobs"
+        f"{config_file}: {len(grid.configs)} configs x {len(grid.games)} games = {len(grid.plays())} play jobs"
     )
     for cfg in grid.configs:
-        print(f"  {cfg.model} / {cfg.backend} ({cfg.backend_kind}) / {cfg.quant}")
+        games = grid.games_for(cfg)
+        only = f" [games: {', '.join(games)}]" if games != grid.games else ""
+        print(f"  {cfg.model} / {cfg.backend} ({cfg.backend_kind}) / {cfg.quant}{only}")
     return 0
 
 

@@ -161,6 +161,7 @@ def aggregate(
     matrix_out: str | Path,
     clemscore_out: str | Path,
     table_out: str | Path | None = None,
+    quant_labels: dict[str, dict[str, str]] | None = None,
 ) -> pd.DataFrame:
     episodes = pd.concat([pd.read_parquet(f) for f in score_files], ignore_index=True)
     matrix = game_scores(episodes)
@@ -168,12 +169,19 @@ def aggregate(
     scores = clemscores(matrix)
     records.write_table(records.frame_rows(scores), records.CLEMSCORE_SCHEMA, clemscore_out)
     if table_out:
-        Path(table_out).write_text(format_table(matrix, scores))
+        Path(table_out).write_text(format_table(matrix, scores, quant_labels))
     return scores
 
 
-def format_table(matrix: pd.DataFrame, scores: pd.DataFrame) -> str:
-    """Markdown score table: one row per config, clemscore then %played / quality per game."""
+def format_table(
+    matrix: pd.DataFrame,
+    scores: pd.DataFrame,
+    quant_labels: dict[str, dict[str, str]] | None = None,
+) -> str:
+    """Markdown score table: one row per config, clemscore then %played / quality per game; a
+    game a config did not play is "–". `quant_labels` ({model: {quant: label}}) name quants
+    whose name alone would mislead (an F16 derived from Q4_1 is not an F16 model)."""
+    quant_labels = quant_labels or {}
     wide = matrix.pivot_table(
         index=["model", "backend", "quant"],
         columns="game",
@@ -196,7 +204,7 @@ def format_table(matrix: pd.DataFrame, scores: pd.DataFrame) -> str:
         cells = [
             row.model,
             row.backend,
-            row.quant,
+            quant_labels.get(row.model, {}).get(row.quant, row.quant),
             fmt(row.clemscore),
             fmt(row.avg_pct_played),
             fmt(row.avg_quality),

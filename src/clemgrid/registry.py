@@ -9,13 +9,19 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import yaml
+
+from clemgrid.quantization import (
+    BITSANDBYTES_KIND,
+    DERIVED_KINDS,
+    source_chain,
+)
 
 
 def canonical_json(value: Any) -> str:
@@ -50,12 +56,18 @@ class PlayConfig:
 
     def identity(self) -> dict[str, Any]:
         """The parts of the registries that can change what this config generates.
-        `facts` are left out: editing a parameter count must not replay a model."""
+        `facts` are left out: editing a parameter count must not replay a model. Of `weights`,
+        only this quant and the quants it is built from (`from`) are kept: adding or editing
+        another quant of the model replays nothing of this one."""
+        entry = {k: v for k, v in self.model_entry.items() if k != "facts"}
+        weights = self.model_entry.get("weights") or {}
+        if self.quant in weights:
+            entry["weights"] = {q: weights[q] for q in source_chain(weights, self.quant)}
         return {
             "model": self.model,
             "backend": self.backend,
             "quant": self.quant,
-            "model_entry": {k: v for k, v in self.model_entry.items() if k != "facts"},
+            "model_entry": entry,
             "backend_entry": self.backend_entry,
         }
 
@@ -73,16 +85,26 @@ SCHEMA_DIR = Path(__file__).resolve().parents[2] / "workflow" / "schemas"
 NAME_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]*"
 GAME_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]*(?:\+[0-9]+shot)?"
 
-# Which weight sources each backend kind can load.
+# Which weight sources each backend kind can load. `derive` and `quantize` are GGUF files the
+# `quantize` rule builds (clemgrid.quantization); `bitsandbytes` is another quant's weights
+# quantized by transformers while loading, on a CUDA GPU.
 FILE_SOURCES = {"package_file", "path", "hub"}
+GGUF_SOURCES = FILE_SOURCES | set(DERIVED_KINDS)
 SOURCES_BY_KIND = {
-    "llama_cpp": FILE_SOURCES,
-    "transformers": FILE_SOURCES,
+    "llama_cpp": GGUF_SOURCES,
+    "transformers": GGUF_SOURCES | {BITSANDBYTES_KIND},
     "openai_compatible": {"api_model"},
-    "openai_compatible+launch": FILE_SOURCES,
+    "openai_compatible+launch": GGUF_SOURCES,
     "scripted": {"scripted", "synthetic"},
 }
-PROVENANCE_KEYS = {"derived_from"}
+PROVENANCE_KEYS = {"derived_from", "label"}
+# What the `from` of a built source may name: a GGUF file for derive/quantize, any weights
+# transformers loads for bitsandbytes.
+FROM_SOURCES = {
+    "derive": GGUF_SOURCES,
+    "quantize": GGUF_SOURCES,
+    BITSANDBYTES_KIND: GGUF_SOURCES,
+}
 
 
 def _validator_with_defaults(schema: dict) -> jsonschema.protocols.Validator:
@@ -150,6 +172,66 @@ def weight_source_kind(source: dict[str, Any]) -> str:
     return kinds[0]
 
 
+def check_built_sources(models: dict[str, Any], models_file: str | Path) -> None:
+    """Every `derive`, `quantize` and `bitsandbytes` source names, in `from`, another quant of
+    the same model that can be its input, and no quant is built from itself. The types are
+    checked by the schema. Every model is checked, not only those of the grid."""
+    for model, entry in models.items():
+        weights = entry["weights"]
+        for quant, source in weights.items():
+            try:
+                kind = weight_source_kind(source)
+            except ValueError as exc:
+                raise RegistryError(models_file, model, f"weights.{quant}", str(exc)) from None
+            if kind not in FROM_SOURCES:
+                continue
+            where = f"weights.{quant}.{kind}.from"
+            parent = source[kind]["from"]
+            if parent not in weights:
+                raise RegistryError(
+                    models_file,
+                    model,
+                    where,
+                    f"{parent!r} is not a quant of this model (known: {', '.join(weights)})",
+                )
+            try:
+                parent_kind = weight_source_kind(weights[parent])
+            except ValueError:
+                continue  # reported for that quant itself
+            if parent_kind not in FROM_SOURCES[kind]:
+                raise RegistryError(
+                    models_file,
+                    model,
+                    where,
+                    f"a {kind!r} source cannot be built from quant {parent!r}, a {parent_kind!r} source (needs one of {sorted(FROM_SOURCES[kind])})",
+                )
+            if (
+                kind in DERIVED_KINDS
+                and parent_kind == "hub"
+                and not weights[parent]["hub"].get("file")
+            ):
+                raise RegistryError(
+                    models_file,
+                    model,
+                    where,
+                    f"quant {parent!r} is a hub model without `file:`; a {kind!r} source needs a GGUF file",
+                )
+            chain = [quant, parent]
+            while (k := _built_kind(weights.get(chain[-1], {}))) is not None:
+                chain.append(weights[chain[-1]][k]["from"])
+                if chain[-1] in chain[:-1]:
+                    raise RegistryError(
+                        models_file,
+                        model,
+                        where,
+                        f"quants are built from each other in a cycle: {' -> '.join(chain)}",
+                    )
+
+
+def _built_kind(source: dict[str, Any]) -> str | None:
+    return next((k for k in FROM_SOURCES if k in source), None)
+
+
 @dataclass(frozen=True)
 class Grid:
     """A validated run: configs × games, plus the settings every play job shares."""
@@ -158,10 +240,22 @@ class Grid:
     models: dict[str, Any]
     backends: dict[str, Any]
     configs: tuple[PlayConfig, ...]
+    # (model, backend, quant) -> the games it plays, where a grid entry names its own `games`.
+    config_games: dict[tuple[str, str, str], tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def games(self) -> list[str]:
+        """Every game of the run (the top-level `games`)."""
         return list(self.config["games"])
+
+    def games_for(self, cfg: PlayConfig) -> list[str]:
+        """The games one config plays: its grid entry's `games`, else all, in top-level order."""
+        return list(self.config_games.get((cfg.model, cfg.backend, cfg.quant), self.games))
+
+    def plays(self) -> list[tuple[PlayConfig, str]]:
+        """Every (config, game) play job of the run: configs are explicit, and so are the games
+        of an entry that names them; not a product."""
+        return [(cfg, game) for cfg in self.configs for game in self.games_for(cfg)]
 
     @cached_property
     def _configs_by_key(self) -> dict[tuple[str, str, str], PlayConfig]:
@@ -201,6 +295,7 @@ def load_grid(
     validate_document(models, "models", models_file, keyed=True)
     backends = read_yaml(backends_file)
     validate_document(backends, "backends", backends_file, keyed=True)
+    check_built_sources(models, models_file)
 
     if known_games is None:
         from clemgrid.games.registry import GAMES as known_games
@@ -214,8 +309,20 @@ def load_grid(
             )
 
     configs: list[PlayConfig] = []
+    config_games: dict[tuple[str, str, str], tuple[str, ...]] = {}
     for i, item in enumerate(config["grid"]):
         entry = f"grid[{i}]"
+        games = list(config["games"])
+        if "games" in item:
+            for j, game in enumerate(item["games"]):
+                if game not in config["games"]:
+                    raise RegistryError(
+                        config_file,
+                        entry,
+                        f"games[{j}]",
+                        f"game {game!r} is not in the top-level `games` list ({', '.join(config['games'])}); a grid entry can only play a subset of it",
+                    )
+            games = [g for g in config["games"] if g in item["games"]]
         if item["model"] not in models:
             raise RegistryError(
                 config_file,
@@ -257,7 +364,7 @@ def load_grid(
             from clemgrid.backends.scripted import SYNTHETIC_POLICIES
 
             wanted = [source["scripted"]] if source_kind == "scripted" else SYNTHETIC_POLICIES
-            for game in config["games"]:
+            for game in games:
                 policies = known_games[game].scripted_policies
                 for policy in wanted:
                     if policy in policies:
@@ -268,8 +375,71 @@ def load_grid(
                         f"weights.{quant}.{source_kind}",
                         f"game {game!r} has no scripted policy {policy!r} (known: {', '.join(policies)})",
                     )
+        _check_chat(models_file, item["model"], model_entry, item["backend"], backend_entry)
         cfg = PlayConfig(item["model"], item["backend"], quant, model_entry, backend_entry)
         if cfg in configs:
             raise RegistryError(config_file, entry, "", "duplicate of an earlier grid entry")
         configs.append(cfg)
-    return Grid(config, models, backends, tuple(configs))
+        if "games" in item:
+            config_games[(cfg.model, cfg.backend, cfg.quant)] = tuple(games)
+    _check_misconfigured(models, models_file)
+    _check_agreement(config, configs, config_file)
+    return Grid(config, models, backends, tuple(configs), config_games)
+
+
+# --- turn-taking overrides and agreement pairs ------------------------------------------------
+
+
+def _check_chat(
+    models_file: str | Path,
+    model: str,
+    model_entry: dict[str, Any],
+    backend: str,
+    backend_entry: dict[str, Any],
+) -> None:
+    """A chat template override needs a backend that renders prompts itself: an
+    OpenAI-compatible server or provider renders them with its own template."""
+    chat = model_entry.get("chat") or {}
+    if chat.get("template") and backend_entry["kind"] == "openai_compatible":
+        raise RegistryError(
+            models_file,
+            model,
+            "chat.template",
+            f"backend {backend!r} (kind openai_compatible) renders prompts with the server's own "
+            "template and cannot apply this one; play this model on llama_cpp or transformers",
+        )
+
+
+def _check_misconfigured(models: dict[str, Any], models_file: str | Path) -> None:
+    """`facts.misconfigured.of` names the correctly configured entry of the same weights."""
+    for name, entry in models.items():
+        label = (entry.get("facts") or {}).get("misconfigured")
+        if label and (label["of"] == name or label["of"] not in models):
+            raise RegistryError(
+                models_file,
+                name,
+                "facts.misconfigured.of",
+                f"{label['of']!r} is not another model of {models_file}",
+            )
+
+
+def config_key(item: dict[str, Any]) -> tuple[str, str, str]:
+    return (item["model"], item["backend"], item["quant"])
+
+
+def _check_agreement(
+    config: dict[str, Any], configs: list[PlayConfig], config_file: str | Path
+) -> None:
+    """Every config of a declared agreement pair is in the grid, and a pair has two configs."""
+    in_grid = {(c.model, c.backend, c.quant) for c in configs}
+    for i, pair in enumerate(config.get("agreement") or []):
+        for side in ("a", "b"):
+            if config_key(pair[side]) not in in_grid:
+                raise RegistryError(
+                    config_file,
+                    f"agreement[{i}].{side}",
+                    "",
+                    f"({', '.join(config_key(pair[side]))}) is not in the grid",
+                )
+        if config_key(pair["a"]) == config_key(pair["b"]):
+            raise RegistryError(config_file, f"agreement[{i}]", "", "a and b are the same config")

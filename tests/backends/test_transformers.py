@@ -94,3 +94,25 @@ def test_calls_print_no_warnings(backend, chats, capfd) -> None:
         backend.generate(chats[:1], GenerationParams(max_tokens=4))
         backend.generate(chats[:1], GenerationParams(temperature=0.7, max_tokens=4))
     assert capfd.readouterr() == ("", "")
+
+
+def test_dequantized_copy_generates_like_the_gguf(make_config, chats, tmp_path, monkeypatch):
+    """The saved copy (made on first use, reused after) answers exactly as the GGUF loaded
+    directly."""
+    monkeypatch.setenv("CLEMGRID_DEQUANTIZED_CACHE", str(tmp_path))
+    entry = make_config("transformers").backend_entry
+
+    def config(copy: bool):
+        options = {**entry["options"], "dequantized_copy": copy}
+        return make_config("transformers", backend_entry={**entry, "options": options})
+
+    with TransformersBackend(config(False)) as direct:
+        expected = direct.generate(chats, GREEDY)
+    assert not list(tmp_path.iterdir())
+    with TransformersBackend(config(True)) as made:  # dequantizes, saves, loads the copy
+        assert made.generate(chats, GREEDY) == expected
+    copies = list(tmp_path.iterdir())
+    assert len(copies) == 1 and (copies[0] / "model.safetensors").is_file()
+    with TransformersBackend(config(True)) as reused:  # loads the saved copy
+        assert reused.generate(chats, GREEDY) == expected
+    assert list(tmp_path.iterdir()) == copies  # nothing half-written beside it

@@ -16,5 +16,7 @@ rule aggregate:
         "logs/aggregate/aggregate.log",
     conda:
         "../../envs/clemgrid.yaml"
+    params:
+        quant_labels=quant_labels(),
     script:
         "../scripts/aggregate.py"

@@ -313,6 +313,14 @@ rule run_tables:
                 if (GRID.models[c.model].get("facts") or {}).get("synthetic")
             }
         ),
+        # Deliberately misconfigured registry entries (facts.misconfigured): labelled so.
+        misconfigured=sorted(
+            {
+                c.model
+                for c in GRID.configs
+                if (GRID.models[c.model].get("facts") or {}).get("misconfigured")
+            }
+        ),
         seed=config["bootstrap"]["seed"],
     script:
         "../scripts/run_tables.py"
@@ -384,6 +392,8 @@ rule macros:
         shots=rules.run_tables.output.shots,
         paired=rules.run_tables.output.paired,
         simulation=rules.simulation_study.output.summary,
+        agreement=rules.agreement.output.summary,
+        turn_taking=rules.turn_taking.output.summary,
     output:
         macros="results/analysis/macros.tex",
     log:
@@ -394,5 +404,6 @@ rule macros:
         stats=rules.stats003.params.settings,
         bootstrap=config["bootstrap"],
         simulation=config["simulation"],
+        turn_taking_notes=rules.turn_taking.params.notes,
     script:
         "../scripts/write_macros.py"

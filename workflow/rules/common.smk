@@ -1,13 +1,28 @@
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
+from clemgrid.backends.weights import WeightsError, weight_file
+from clemgrid.analysis import agreement as agreement_analysis
+from clemgrid.analysis import turn_taking as turn_taking_analysis
 from clemgrid.games.registry import GAMES
+from clemgrid.quantization import (
+    BITSANDBYTES_KIND,
+    DERIVED_KINDS,
+    DERIVED_SIDECAR,
+    DERIVED_WEIGHTS,
+    default_label,
+    derived_paths,
+    recipe,
+    source_chain,
+)
 from clemgrid.registry import (
     GAME_PATTERN,
     NAME_PATTERN,
+    PlayConfig,
     RegistryError,
     canonical_json,
     load_grid,
+    weight_source_kind,
 )
 
 CONFIG_FILE = (workflow.overwrite_configfiles or ["config/config.yaml"])[-1]
@@ -41,18 +56,101 @@ def base_instances(wildcards):
     return rules.instances.output.instances.format(game=GAMES[wildcards.game].base_name)
 
 
+# Derived weights (rules/quantize.smk): GGUF files that `derive` and `quantize` sources name.
+
+
+def built_weights(model, quant):
+    """The file the quantize rule builds for (model, quant), that of the quant a `bitsandbytes`
+    source is made from, or [] for weights that come from elsewhere."""
+    weights = GRID.models[model]["weights"]
+    for q in source_chain(weights, quant):
+        kind = weight_source_kind(weights[q])
+        if kind in DERIVED_KINDS:
+            return str(derived_paths(model, q)[0])
+        if kind != BITSANDBYTES_KIND:
+            return []
+    return []
+
+
+def play_weights(wildcards):
+    """A play job needs its built weights first; a rebuilt file replays the job."""
+    return built_weights(wildcards.model, wildcards.quant)
+
+
+def _built_source(wildcards):
+    """(model entry, weight source kind) of a quant the quantize rule builds."""
+    entry = GRID.models.get(wildcards.model) or {"weights": {}}
+    source = entry["weights"].get(wildcards.quant)
+    kind = weight_source_kind(source) if source else None
+    if kind not in DERIVED_KINDS:
+        raise WorkflowError(
+            f"{wildcards.model} / {wildcards.quant}: not a `derive` or `quantize` weight "
+            f"source in {config['models']}, so the quantize rule cannot build it"
+        )
+    return entry, kind
+
+
+def quantize_source(wildcards):
+    """The file a quant is built from, when it is local (a package file, a path, or another
+    built quant): a changed source rebuilds it. A hub file is fetched by the job itself.
+    """
+    entry, kind = _built_source(wildcards)
+    parent = entry["weights"][wildcards.quant][kind]["from"]
+    parent_kind = weight_source_kind(entry["weights"][parent])
+    if parent_kind in DERIVED_KINDS:
+        return str(derived_paths(wildcards.model, parent)[0])
+    if parent_kind == "hub":
+        return []
+    cfg = PlayConfig(wildcards.model, "(quantize)", parent, entry, {})
+    try:
+        return str(weight_file(cfg))
+    except WeightsError as error:
+        raise WorkflowError(str(error)) from None
+
+
+def quantize_recipe(wildcards):
+    """Canonical JSON of what determines a built quant (its rerun trigger)."""
+    entry, _ = _built_source(wildcards)
+    return canonical_json(recipe(wildcards.model, entry["weights"], wildcards.quant))
+
+
+def quant_labels():
+    """{model: {quant: label}} of the grid's quants that are built or labelled in the registry:
+    the score table names them by label (an F16 derived from Q4_1 is not an F16 model).
+    """
+    labels = {}
+    for c in GRID.configs:
+        source = c.weight_source
+        kind = weight_source_kind(source)
+        if "label" in source or kind in (*DERIVED_KINDS, BITSANDBYTES_KIND):
+            weights = GRID.models[c.model]["weights"]
+            labels.setdefault(c.model, {})[c.quant] = default_label(weights, c.quant)
+    return canonical_json(labels)
+
+
 def play_threads(wildcards):
-    kind = GRID.backends[wildcards.backend]["kind"]
-    return workflow.cores if kind in ("llama_cpp", "transformers") else 1
+    """Local inference, in-process or in a launched server, gets every core: a second job
+    beside it would make its spinning worker threads wait for each other."""
+    entry = GRID.backends[wildcards.backend]
+    local = entry["kind"] in ("llama_cpp", "transformers") or "launch" in entry
+    return workflow.cores if local else 1
 
 
 def grid_outputs(pattern):
-    """`pattern` filled for every (config, game) of the grid: configs are explicit, not a product."""
-    return [
-        pattern.format(model=c.model, backend=c.backend, quant=c.quant, game=game)
-        for c in GRID.configs
-        for game in GRID.games
-    ]
+    """Input function: `pattern` filled for every (config, game) the grid plays (configs are
+    explicit, and a grid entry with its own `games` plays only those; not a product).
+
+    A function, not a list: Snakemake looks every input file's source item up among the rule's
+    `rules.*.output` dependencies, and hashing a list item costs its length, which made
+    10,000-job grids quadratic (benchmarks/dag_scale.py)."""
+
+    def files(wildcards):
+        return [
+            pattern.format(model=c.model, backend=c.backend, quant=c.quant, game=game)
+            for c, game in GRID.plays()
+        ]
+
+    return files
 
 
 def final_outputs():
@@ -62,6 +160,8 @@ def final_outputs():
         "results/scores/clemscore.md",
         "results/analysis/uncertainty/clemscore_ci.csv",
         "results/analysis/simulation/summary.csv",
+        "results/analysis/agreement/summary.md",
+        "results/analysis/turn_taking/summary.md",
         "results/transcripts_html",
         "results/paper/paper.pdf",
     ]
@@ -120,6 +220,8 @@ def play_weights_gb(wildcards):
         bits = int(quant[-2:])
     elif match := re.match(r"^I?Q(\d)", quant):
         bits = int(match.group(1)) + 1  # block scales add about one bit per weight
+    elif match := re.match(r"^BNB(\d)$", quant):
+        bits = int(match.group(1))
     else:
         bits = 16
     return play_parameters_b(wildcards) * bits / 8
@@ -194,7 +296,7 @@ def report_failed_plays(snakemake_log=None):
     for c in GRID.configs:
         keys = dict(model=c.model, backend=c.backend, quant=c.quant)
         games = []
-        for game in GRID.games:
+        for game in GRID.games_for(c):
             output = rules.play.output.transcripts.format(**keys, game=game)
             if not os.path.exists(output) and (output in errors or not logs):
                 games.append(game)
@@ -214,3 +316,55 @@ def report_failed_plays(snakemake_log=None):
             say(f"    SLURM log: {path}")
     for path in logs:
         say(f"Snakemake log: {path}")
+
+
+# Pairs of configs the agreement and turn-taking analyses compare (workflow/rules/agreement.smk).
+GRID_KEYS = [
+    agreement_analysis.ConfigKey(c.model, c.backend, c.quant) for c in GRID.configs
+]
+AGREEMENT_PAIRS = {
+    pair.name: pair
+    for pair in agreement_analysis.pairs_of(GRID.config, GRID_KEYS, GRID.models)
+}
+TURN_TAKING = turn_taking_analysis.experiments(GRID_KEYS, GRID.models)
+
+
+def config_games(key):
+    return GRID.games_for(GRID.play_config(key.model, key.backend, key.quant))
+
+
+def pair_games(pair):
+    """The games both configs of a pair play, in the grid's order."""
+    games_b = set(config_games(pair.b))
+    return [game for game in config_games(pair.a) if game in games_b]
+
+
+def pair_files(pattern, side):
+    """Input function: `pattern` (transcripts or scores) of one side of the pair wildcard."""
+
+    def files(wildcards):
+        pair = AGREEMENT_PAIRS[wildcards.pair]
+        key = getattr(pair, side)
+        return [
+            pattern.format(
+                model=key.model, backend=key.backend, quant=key.quant, game=g
+            )
+            for g in pair_games(pair)
+        ]
+
+    return files
+
+
+def turn_taking_files(pattern):
+    """`pattern` of both configs of every turn-taking experiment, for the games both play."""
+    files = []
+    for experiment in TURN_TAKING:
+        pair = agreement_analysis.Pair(experiment.reference, experiment.misconfigured)
+        for key in (pair.a, pair.b):
+            files += [
+                pattern.format(
+                    model=key.model, backend=key.backend, quant=key.quant, game=g
+                )
+                for g in pair_games(pair)
+            ]
+    return files

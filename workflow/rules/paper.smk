@@ -42,6 +42,8 @@ rule paper:
         run_profiles=rules.run_figures.output.profiles_pdf,
         run_intervals=rules.run_figures.output.intervals_pdf,
         simulation=rules.simulation_table.output.tex,
+        agreement=rules.agreement.output.tex,
+        turn_taking=rules.turn_taking.output.tex,
     output:
         pdf=report(
             "results/paper/paper.pdf",

@@ -1,6 +1,7 @@
 rule play:
     input:
         instances=base_instances,
+        weights=play_weights,  # built weights (rules/quantize.smk); none for other sources
     output:
         transcripts="results/transcripts/{model}/{backend}/{quant}/{game}.parquet",
         timing="results/timing/{model}/{backend}/{quant}/{game}.parquet",

@@ -14,19 +14,22 @@ def read_csv(path):
 
 with job_log(snakemake.log[0]) as log:
     synthetic = snakemake.params.synthetic
+    misconfigured = snakemake.params.misconfigured
     out = snakemake.output
     configs = runs.config_table(
         pd.read_parquet(snakemake.input.clemscore),
         pd.read_csv(snakemake.input.intervals),
         synthetic,
+        misconfigured,
     )
-    games = runs.game_table(pd.read_parquet(snakemake.input.matrix), synthetic)
+    games = runs.game_table(pd.read_parquet(snakemake.input.matrix), synthetic, misconfigured)
     episodes = pd.concat([pd.read_parquet(f) for f in snakemake.input.scores], ignore_index=True)
     shots = runs.shot_comparisons(
         episodes,
         {name: spec.base_name for name, spec in GAMES.items()},
         synthetic,
         seed=snakemake.params.seed,
+        misconfigured=misconfigured,
     )
     paired = runs.paired_table(read_csv(snakemake.input.comparisons), synthetic)
     configs.to_csv(out.configs, index=False)

@@ -299,7 +299,12 @@ def simulation_table(summary: pd.DataFrame) -> str:
 
 
 def _config_cells(r: object) -> list[str]:
-    return [escape(r.model), escape(r.backend), escape(r.quant), escape(r.player)]
+    """Model, backend, quant and player; a deliberately misconfigured entry (its label ends in
+    "[misconfigured]", see runs.label_players) says so in the player column."""
+    player = r.player
+    if str(getattr(r, "label", "")).endswith("[misconfigured]"):
+        player += ", misconfigured"
+    return [escape(r.model), escape(r.backend), escape(r.quant), escape(player)]
 
 
 def runs_config_table(table: pd.DataFrame) -> str:

@@ -404,6 +404,91 @@ def runs_macros(
         macros.number(f"{stem}High", r.ci_high, note="bootstrap 95 % CI")
 
 
+def agreement_macros(macros: Macros, summary: pd.DataFrame) -> None:
+    """The agreement pairs of our runs (``clemgrid.analysis.agreement``): how many, how many
+    aligned turns, the share of identical responses (pooled, and the range over pairs), where
+    responses first differ, whether first prompts were identical, and the paired tests."""
+    have = len(summary) > 0
+    macros.flag("AgreementHavePairs", have, "any agreement pair?")
+    macros.integer("AgreementPairs", len(summary), "agreement pairs")
+    turns = summary["aligned_turns"].sum() if have else 0
+    identical = summary["identical_turns"].sum() if have else 0
+    macros.integer("AgreementTurns", turns, "aligned turns, all pairs")
+    macros.integer("AgreementIdenticalTurns", identical)
+    macros.number(
+        "AgreementIdentical",
+        100 * identical / turns if turns else None,
+        digits=1,
+        note="% identical responses, pooled over pairs",
+    )
+    shares = summary["identical_share"].dropna() if have else pd.Series(dtype=float)
+    macros.number("AgreementIdenticalMin", shares.min() if len(shares) else None, digits=1)
+    macros.number("AgreementIdenticalMax", shares.max() if len(shares) else None, digits=1)
+    first = summary["median_first_diff_token"].dropna() if have else pd.Series(dtype=float)
+    macros.number(
+        "AgreementFirstDiffToken",
+        first.median() if len(first) else None,
+        digits=0,
+        note="median over pairs of the median first differing token",
+    )
+    macros.text(
+        "AgreementTokenUnit",
+        "; ".join(sorted(set(summary["token_unit"]))) if have else "token",
+    )
+    compared = summary[summary["first_prompts_compared"] > 0] if have else summary
+    macros.flag("AgreementHavePrompts", len(compared) > 0, "pairs with recorded prompts?")
+    macros.integer("AgreementPromptPairs", len(compared), "pairs with prompts on both sides")
+    macros.integer(
+        "AgreementPromptPairsIdentical",
+        (compared["first_prompts_identical"] == compared["first_prompts_compared"]).sum()
+        if len(compared)
+        else 0,
+        "pairs whose first prompts were all identical",
+    )
+    macros.integer("AgreementTests", summary["tests"].sum() if have else 0)
+    macros.integer("AgreementQualityRejects", summary["quality_rejects"].sum() if have else 0)
+    macros.integer("AgreementPlayedRejects", summary["played_rejects"].sum() if have else 0)
+    macros.number(
+        "AgreementMaxPlayedDelta",
+        summary["avg_pct_played_delta"].abs().max() if have else None,
+        digits=1,
+        note="largest |avg %played A - B| of a pair",
+    )
+
+
+def turn_taking_macros(macros: Macros, summary: pd.DataFrame, notes: Iterable[str]) -> None:
+    """The turn-taking experiment: the first misconfigured config against its reference,
+    over all games; or, where the grid does not allow it, the note that says why."""
+    from clemgrid.analysis.turn_taking import ALL_GAMES, length_share
+
+    totals = summary[summary["game"] == ALL_GAMES] if len(summary) else summary
+    macros.flag("TurnTakingHavePairs", len(totals) > 0, "a misconfigured entry and its reference?")
+    macros.integer("TurnTakingExperiments", len(totals))
+    macros.text("TurnTakingMissing", "; ".join(notes) or "none")
+    row = totals.iloc[0] if len(totals) else None
+
+    def value(column: str) -> object:
+        return row[column] if row is not None else None
+
+    macros.text("TurnTakingReference", value("reference") or "none")
+    macros.text("TurnTakingMisconfigured", value("misconfigured") or "none")
+    macros.text("TurnTakingWhat", value("what") or "none")
+    macros.text("TurnTakingEotReference", value("configured_end_of_turn_reference") or "none")
+    macros.text("TurnTakingEotWrong", value("configured_end_of_turn_misconfigured") or "none")
+    macros.integer("TurnTakingGames", (summary["game"] != ALL_GAMES).sum() if len(summary) else 0)
+    for side, stem in (("reference", "Reference"), ("misconfigured", "Wrong")):
+        macros.number(f"TurnTakingPlayed{stem}", value(f"pct_played_{side}"), digits=1)
+        macros.number(f"TurnTakingChars{stem}", value(f"mean_chars_{side}"), digits=0)
+        macros.number(f"TurnTakingTokens{stem}", value(f"mean_tokens_{side}"), digits=1)
+        macros.integer(f"TurnTakingTurns{stem}", value(f"turns_{side}"))
+        macros.number(
+            f"TurnTakingLength{stem}",
+            length_share(row, side) if row is not None else None,
+            digits=1,
+            note=f"% of {side} turns that ran to max_tokens",
+        )
+
+
 def simulation_macros(
     macros: Macros,
     summary: pd.DataFrame,

@@ -2,8 +2,9 @@
 
 Every frame carries a ``player`` column, "synthetic" for models whose registry facts say
 ``synthetic: true`` (scripted or simulated players of known skill, not language models) and
-"LLM" otherwise, and a ``label`` for figures that says the same; rows are ordered language
-models first, then synthetic players, each by model, backend and quant.
+"LLM" otherwise, and a ``label`` for figures that says the same (a deliberately misconfigured
+registry entry, ``facts.misconfigured``, is labelled so too); rows are ordered language models
+first, then synthetic players, each by model, backend and quant.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ CONFIG_KEYS = ["model", "backend", "quant"]
 PAIRED_FIELDS = [f.name for f in fields(PairedTest)]
 PAIRED_COLUMNS = ["model", "game", "config_a", "config_b", *PAIRED_FIELDS]
 SYNTHETIC = "synthetic"
+MISCONFIGURED = "misconfigured"
 LLM = "LLM"
 
 
@@ -27,19 +29,25 @@ def synthetic_models(models: Mapping[str, Mapping]) -> list[str]:
     return sorted(m for m, entry in models.items() if (entry.get("facts") or {}).get(SYNTHETIC))
 
 
-def label_players(frame: pd.DataFrame, synthetic: Iterable[str]) -> pd.DataFrame:
+def label_players(
+    frame: pd.DataFrame, synthetic: Iterable[str], misconfigured: Iterable[str] = ()
+) -> pd.DataFrame:
     """``frame`` with ``player`` and ``label`` columns, ordered (see module docstring)."""
-    synthetic = set(synthetic)
+    synthetic, misconfigured = set(synthetic), set(misconfigured)
     player = frame["model"].map(lambda m: SYNTHETIC if m in synthetic else LLM)
     label = frame["model"] + " / " + frame["backend"] + " / " + frame["quant"]
     label = label.where(player == LLM, label + " [synthetic]")
+    label = label.where(~frame["model"].isin(misconfigured), label + " [misconfigured]")
     labelled = frame.assign(player=player, label=label, _order=(player == SYNTHETIC).astype(int))
     order = ["_order", *[k for k in (*CONFIG_KEYS, "game") if k in frame.columns]]
     return labelled.sort_values(order, kind="stable").drop(columns="_order").reset_index(drop=True)
 
 
 def config_table(
-    clemscore: pd.DataFrame, intervals: pd.DataFrame, synthetic: Iterable[str]
+    clemscore: pd.DataFrame,
+    intervals: pd.DataFrame,
+    synthetic: Iterable[str],
+    misconfigured: Iterable[str] = (),
 ) -> pd.DataFrame:
     """One row per config: the aggregate's clemscore and averages with the bootstrap interval."""
     merged = clemscore.merge(
@@ -59,14 +67,16 @@ def config_table(
         "avg_pct_played",
         "avg_quality",
     ]
-    table = label_players(merged[columns], synthetic)
+    table = label_players(merged[columns], synthetic, misconfigured)
     return table[[*CONFIG_KEYS, "player", "label", *columns[3:]]]
 
 
-def game_table(matrix: pd.DataFrame, synthetic: Iterable[str]) -> pd.DataFrame:
+def game_table(
+    matrix: pd.DataFrame, synthetic: Iterable[str], misconfigured: Iterable[str] = ()
+) -> pd.DataFrame:
     """One row per config × game: episodes, %played, quality and its SD."""
     columns = [*CONFIG_KEYS, "game", "n_episodes", "pct_played", "quality", "quality_std"]
-    table = label_players(matrix[columns], synthetic)
+    table = label_players(matrix[columns], synthetic, misconfigured)
     return table[[*CONFIG_KEYS, "player", "label", *columns[3:]]]
 
 
@@ -76,6 +86,7 @@ def shot_comparisons(
     synthetic: Iterable[str],
     n_resamples: int = 9999,
     seed: int = 0,
+    misconfigured: Iterable[str] = (),
 ) -> pd.DataFrame:
     """Each config that played a game and a few-shot variant of it (``base_games``: game →
     the zero-shot game it derives from): the two runs paired by instance, as
@@ -114,7 +125,7 @@ def shot_comparisons(
     ]
     if not rows:
         return pd.DataFrame(columns=[*CONFIG_KEYS, "player", "label", *columns[3:]])
-    table = label_players(pd.DataFrame(rows, columns=columns), synthetic)
+    table = label_players(pd.DataFrame(rows, columns=columns), synthetic, misconfigured)
     return table[[*CONFIG_KEYS, "player", "label", *columns[3:]]]
 
 

@@ -2,13 +2,13 @@
 
 Both local backends render the chat with this module, so llama.cpp and transformers feed the
 model the identical prompt string (recorded as `Generation.rendered_prompt`), and both decide
-where a turn ends by the same rule.
+where a turn ends by the same rule (:func:`turn_end`).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -96,8 +96,8 @@ def chat_template(
 class TurnEnd:
     """Where a completion ends: an end-of-turn token, else the first end-of-turn string in its text.
 
-    `token_ids` are the weights' EOS ids plus every registry `chat.end_of_turn` string that is a
-    single token; `strings` are all the registry strings, caught when emitted as plain text.
+    `token_ids` end a turn as tokens (stop reason "end_of_turn"); `strings` end it where they
+    appear in the decoded text ("stop_string"). Built by :func:`turn_end` from the registry.
     """
 
     token_ids: frozenset[int]
@@ -125,6 +125,29 @@ class TurnEnd:
             if ended is not None:
                 return ended[0], ended[1], n
         return decode(tokens), "length", len(tokens)
+
+
+def turn_end(
+    cfg: PlayConfig, weights_eos: Iterable[int | None], tokenize: Callable[[str], Sequence[int]]
+) -> TurnEnd:
+    """What ends a turn of this model, the same rule on every local backend.
+
+    - `chat.end_of_turn` absent: the weights' EOS token(s) (`weights_eos`) end a turn.
+    - `chat.end_of_turn` given: exactly those strings end a turn, and the weights' EOS is *not*
+      added. A string that is one token of the vocabulary ends the turn when that token is
+      generated; every string also ends it where it appears in the decoded text (a multi-token
+      string only so).
+
+    So a registry entry states the whole turn-taking of a model, and a wrong one can be
+    reproduced on purpose: `end_of_turn: ["<|endoftext|>"]` for a ChatML model, which ends its
+    turns with <|im_end|>, lets generation run past the end of the turn, as Llama-3's stop token
+    set to end-of-text instead of end-of-turn did (Bhavsar et al. 2024, Appendix D).
+    """
+    strings = cfg.chat.get("end_of_turn")
+    if strings is None:
+        return TurnEnd(frozenset(t for t in weights_eos if t is not None and t >= 0), ())
+    ids = {tokens[0] for s in strings if len(tokens := tokenize(s)) == 1}
+    return TurnEnd(frozenset(ids), tuple(strings))
 
 
 def context_exceeded(prompt: str, prompt_tokens: int, context_size: int) -> Generation:

@@ -29,7 +29,7 @@ import llama_cpp
 from llama_cpp import _internals as llama_internals
 
 from clemgrid.backends.base import Backend, Generation, GenerationParams, Message
-from clemgrid.backends.chat_template import TurnEnd, chat_template, context_exceeded
+from clemgrid.backends.chat_template import chat_template, context_exceeded, turn_end
 from clemgrid.backends.weights import weight_file
 from clemgrid.registry import PlayConfig
 
@@ -55,11 +55,8 @@ class LlamaCppBackend(Backend):
             self._token_text(self.llm.token_bos()),
             self._token_text(self.llm.token_eos()),
         )
-        strings = tuple(cfg.chat.get("end_of_turn") or ())
-        ids = {self.llm.token_eos()} | {
-            tokens[0] for s in strings if len(tokens := self._tokenize(s)) == 1
-        }
-        self.turn_end = TurnEnd(frozenset(ids - {-1}), strings)
+        # `Llama.generate` never stops by itself: exactly these tokens and strings end a turn.
+        self.turn_end = turn_end(cfg, {self.llm.token_eos()}, self._tokenize)
         self._pool: _SequencePool | None = None  # created on the first multi-chat batch
 
     def _token_text(self, token: int) -> str:

@@ -4,10 +4,18 @@ Requests of a batch run concurrently (at most `concurrency` at once) and come ba
 order. The openai SDK retries 429, 5xx, timeouts and connection errors with backoff
 (`max_retries`); what still fails is an `InfraError`, whose message never contains the API key.
 The server renders the prompt, so `rendered_prompt` is None.
+
+Turn ends follow the registry as on the local backends (`chat_template.turn_end`): the entry's
+`chat.end_of_turn` strings are sent as the request's `stop` list, and without them the server's
+own end of generation applies. A server always stops at its end-of-generation tokens as well
+(the OpenAI API cannot switch that off), so an entry that leaves the weights' EOS out of its
+`end_of_turn` on purpose (`SmolLM2-135M-Instruct-wrong-eot`) runs past the end of a turn only on
+the in-process backends; a launched llama.cpp server logs a warning about it.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -16,9 +24,11 @@ import openai
 
 from clemgrid.backends.base import Backend, Generation, GenerationParams, InfraError, Message
 from clemgrid.backends.chat_template import chat_template
-from clemgrid.backends.server import LlamaCppServer, stored_chat_template
+from clemgrid.backends.server import LlamaCppServer, stored_chat_template, stored_eos_token
 from clemgrid.backends.weights import api_model, weight_file
 from clemgrid.registry import PlayConfig
+
+log = logging.getLogger("clemgrid")
 
 LOCAL_API_KEY = "no-key"  # local servers accept any key; the SDK insists on one
 ERROR_DETAIL_CHARS = 500
@@ -30,6 +40,7 @@ class OpenAICompatibleBackend(Backend):
         self.name = cfg.backend
         self.concurrency = int(entry.get("concurrency", 4))
         timeout_s = float(entry.get("timeout_s", 120))
+        # Exactly the registry's end-of-turn strings (none: the server's own end of generation).
         self.stop = list(cfg.chat.get("end_of_turn") or ())
         self.extra_body: dict[str, Any] = {}
         self.api_key = self._api_key(entry)
@@ -72,6 +83,16 @@ class OpenAICompatibleBackend(Backend):
             )
         path = weight_file(cfg)
         chat_template(cfg, stored_chat_template(path), "", "")  # fails for a base model
+        eos, stop = stored_eos_token(path), cfg.chat.get("end_of_turn")
+        if stop is not None and eos is not None and eos not in stop:
+            log.warning(
+                "model %r: chat.end_of_turn %s leaves out the weights' EOS %r, but the launched "
+                "llama.cpp server always stops there too: its turns end as if %r were listed",
+                cfg.model,
+                stop,
+                eos,
+                eos,
+            )
         options = dict(launch.get("options") or {})
         if "context_size" in cfg.chat:
             options.setdefault("n_ctx", cfg.chat["context_size"])

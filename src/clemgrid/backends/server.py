@@ -34,6 +34,17 @@ def stored_chat_template(model_path: Path) -> str | None:
     return field.contents() if field is not None else None
 
 
+def stored_eos_token(model_path: Path) -> str | None:
+    """The text of a GGUF's EOS token, where its metadata names one."""
+    import gguf
+
+    reader = gguf.GGUFReader(model_path)
+    eos, tokens = (reader.get_field(f"tokenizer.ggml.{k}") for k in ("eos_token_id", "tokens"))
+    if eos is None or tokens is None:
+        return None
+    return tokens.contents(int(eos.contents()))
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -1,22 +1,30 @@
 """Models run in-process with Hugging Face transformers, with true batched generation.
 
 Weights come from a hub id, a local model directory, or a GGUF file (dequantized by transformers
-to `dtype`). Prompts are rendered by `chat_template`, identical to the llama.cpp backend's.
+to `dtype`, with the gguf package: a file holding tensor types it cannot read is refused before
+loading). A `bitsandbytes` source loads another quant's weights quantized to 8 or 4 bits (NF4)
+by transformers' BitsAndBytesConfig, on a CUDA GPU only. Prompts are rendered by `chat_template`, identical to the llama.cpp backend's.
 A batch is sorted by prompt length (less padding), split into chunks of `batch_size`, left-padded
 and generated together; results come back in the order of the input batch.
 """
 
 from __future__ import annotations
 
+import hashlib
+import importlib.util
+import os
+import tempfile
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer, GenerationConfig
 
 from clemgrid.backends.base import Backend, Generation, GenerationParams, Message
-from clemgrid.backends.chat_template import TurnEnd, chat_template, context_exceeded
-from clemgrid.backends.weights import HubModel, weight_location
+from clemgrid.backends.chat_template import chat_template, context_exceeded, turn_end
+from clemgrid.backends.weights import HubModel, WeightsError, weight_location
+from clemgrid.quantization import BITSANDBYTES_KIND, undequantizable_types
 from clemgrid.registry import PlayConfig
 
 
@@ -27,27 +35,115 @@ def _from_pretrained_args(cfg: PlayConfig) -> tuple[str, dict[str, Any]]:
     if isinstance(location, HubModel):
         return location.repo, {"revision": location.revision} if location.revision else {}
     if location.is_file():
+        if unreadable := undequantizable_types(location):
+            raise WeightsError(
+                f"model {cfg.model!r}, quant {cfg.quant!r}: {str(location)!r} holds tensor types "
+                f"{', '.join(unreadable)}, which transformers' GGUF loader cannot dequantize (it "
+                "uses the gguf package); play this quant on a llama.cpp backend"
+            )
         return str(location.parent), {"gguf_file": location.name}
     return str(location), {}
+
+
+def _bitsandbytes_config(cfg: PlayConfig, device: str | None, dtype: Any) -> Any:
+    """transformers' BitsAndBytesConfig for a `bitsandbytes` source, else None. Checked before
+    anything is loaded: bitsandbytes quantizes on a CUDA GPU only."""
+    source = cfg.weight_source.get(BITSANDBYTES_KIND)
+    if source is None:
+        return None
+    bits = int(source["bits"])
+    where = f"model {cfg.model!r}, quant {cfg.quant!r} (bitsandbytes {bits}-bit)"
+    if not torch.cuda.is_available():
+        reason = "no CUDA GPU is available to torch on this machine"
+    elif str(device).startswith("cpu"):
+        reason = f"backend {cfg.backend!r} runs on device {device!r}"
+    elif importlib.util.find_spec("bitsandbytes") is None:
+        reason = "the bitsandbytes package is not installed (pip install bitsandbytes)"
+    else:
+        reason = ""
+    if reason:
+        raise WeightsError(f"{where}: needs a CUDA GPU with bitsandbytes, but {reason}")
+    from transformers import BitsAndBytesConfig
+
+    if bits == 8:
+        return BitsAndBytesConfig(load_in_8bit=True)
+    compute = dtype if isinstance(dtype, torch.dtype) else torch.bfloat16
+    return BitsAndBytesConfig(
+        load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_compute_dtype=compute
+    )
+
+
+def _dequantized_copy(gguf: Path, dtype: Any) -> str:
+    """A saved copy of the model transformers dequantizes from `gguf`, made on first use.
+
+    Dequantizing a GGUF and converting its vocabulary takes seconds per play job (about 15 s
+    for the embedded model on 2 cores), while loading saved safetensors takes one. The copy
+    holds exactly the loaded tensors, so generations are the same either way (tested). It is
+    keyed by the file's content, the dtype and the transformers version, and written to a
+    temporary folder that is renamed into place, so a killed job leaves no half copy.
+    Location: $CLEMGRID_DEQUANTIZED_CACHE, else ~/.cache/clemgrid/dequantized.
+    """
+    import transformers
+
+    digest = hashlib.sha256()
+    with open(gguf, "rb") as f:
+        while chunk := f.read(1 << 24):
+            digest.update(chunk)
+    root = Path(
+        os.environ.get("CLEMGRID_DEQUANTIZED_CACHE")
+        or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+        / "clemgrid"
+        / "dequantized"
+    )
+    dtype_name = str(dtype).removeprefix("torch.")
+    target = root / f"{digest.hexdigest()[:32]}-{dtype_name}-transformers{transformers.__version__}"
+    if not (target / "config.json").is_file():
+        root.mkdir(parents=True, exist_ok=True)
+        model = AutoModelForCausalLM.from_pretrained(
+            str(gguf.parent), gguf_file=gguf.name, dtype=dtype
+        )
+        tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+        # transformers marks a GGUF-loaded model as "quantized with gguf" and refuses to save
+        # it, although its tensors are dense `dtype` tensors after dequantization.
+        model.hf_quantizer = None
+        if hasattr(model.config, "quantization_config"):
+            del model.config.quantization_config
+        with tempfile.TemporaryDirectory(dir=root) as tmp:
+            model.save_pretrained(tmp)
+            tokenizer.save_pretrained(tmp)
+            try:
+                os.rename(tmp, target)
+            except OSError:  # another job saved the same copy first
+                pass
+            else:
+                os.mkdir(tmp)  # for TemporaryDirectory's clean-up
+    return str(target)
 
 
 class TransformersBackend(Backend):
     def __init__(self, cfg: PlayConfig) -> None:
         """Options: `device` (default cuda if available, else cpu; "auto" spreads a model too big
         for one GPU over all GPUs of the job with accelerate), `dtype` (a torch dtype name or
-        "auto", default float32), `batch_size` (sequences generated together, default 8)."""
+        "auto", default float32), `batch_size` (sequences generated together, default 8),
+        `dequantized_copy` (a GGUF is dequantized once and the result saved for later jobs)."""
         options = cfg.backend_entry.get("options") or {}
         device = options.get("device") or ("cuda" if torch.cuda.is_available() else "cpu")
         self.batch_size = int(options.get("batch_size", 8))
         dtype = options.get("dtype", "float32")
+        torch_dtype = dtype if dtype == "auto" else getattr(torch, dtype)
+        quantization = _bitsandbytes_config(cfg, options.get("device"), torch_dtype)
         name, kwargs = _from_pretrained_args(cfg)
+        if "gguf_file" in kwargs and quantization is None and options.get("dequantized_copy"):
+            name, kwargs = _dequantized_copy(Path(name) / kwargs["gguf_file"], torch_dtype), {}
         self.tokenizer = AutoTokenizer.from_pretrained(name, **kwargs)
         if device == "auto":
             kwargs["device_map"] = "auto"
-        self.model = AutoModelForCausalLM.from_pretrained(
-            name, dtype=dtype if dtype == "auto" else getattr(torch, dtype), **kwargs
-        )
-        if device != "auto":
+        elif quantization is not None:  # a quantized model is placed while loading, not moved
+            kwargs["device_map"] = {"": device}
+        if quantization is not None:
+            kwargs["quantization_config"] = quantization
+        self.model = AutoModelForCausalLM.from_pretrained(name, dtype=torch_dtype, **kwargs)
+        if "device_map" not in kwargs:
             self.model.to(device)
         self.model.eval()
         self.device = self.model.device  # inputs go where the first layers are
@@ -60,20 +156,18 @@ class TransformersBackend(Backend):
         )
 
         eos = self.model.generation_config.eos_token_id
-        eos_ids = set(eos if isinstance(eos, list) else [eos]) | {tok.eos_token_id}
-        strings = tuple(cfg.chat.get("end_of_turn") or ())
+        weights_eos = set(eos if isinstance(eos, list) else [eos]) | {tok.eos_token_id}
+
+        def encode(text: str) -> list[int]:
+            return tok.encode(text, add_special_tokens=False)
+
+        # The model's own generation config is never used: exactly these tokens and strings end
+        # a turn (an entry's `chat.end_of_turn` replaces the weights' EOS, see `turn_end`).
+        self.turn_end = turn_end(cfg, weights_eos, encode)
         # Single-token strings stop by id; only the others need transformers' stop-string search.
-        self.stop_strings: list[str] = []
-        for s in strings:
-            ids = tok.encode(s, add_special_tokens=False)
-            if len(ids) == 1:
-                eos_ids.add(ids[0])
-            else:
-                self.stop_strings.append(s)
-        self.turn_end = TurnEnd(frozenset(eos_ids - {None}), strings)
-        self.pad_id = (
-            tok.pad_token_id if tok.pad_token_id is not None else min(self.turn_end.token_ids)
-        )
+        self.stop_strings = [s for s in self.turn_end.strings if len(encode(s)) != 1]
+        pad_candidates = [tok.pad_token_id, tok.eos_token_id, *sorted(self.turn_end.token_ids)]
+        self.pad_id = next((t for t in pad_candidates if t is not None), 0)
 
     def _decode(self, tokens: Sequence[int]) -> str:
         return self.tokenizer.decode(
@@ -96,7 +190,7 @@ class TransformersBackend(Backend):
             typical_p=1.0,
             repetition_penalty=1.0,
             num_beams=1,
-            eos_token_id=sorted(self.turn_end.token_ids),
+            eos_token_id=sorted(self.turn_end.token_ids) or None,
             pad_token_id=self.pad_id,
             stop_strings=self.stop_strings or None,
         )

@@ -7,9 +7,17 @@ missing download is found from the message alone.
 from __future__ import annotations
 
 import importlib.util
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
+from clemgrid.quantization import (
+    BITSANDBYTES_KIND,
+    DERIVED_KINDS,
+    default_label,
+    derived_paths,
+    distribution_version,
+)
 from clemgrid.registry import PlayConfig, weight_source_kind
 
 
@@ -70,9 +78,34 @@ def _hub_file(cfg: PlayConfig, repo: str, file: str, revision: str | None) -> Pa
         ) from None
 
 
+def _derived_file(cfg: PlayConfig, kind: str) -> Path:
+    """The file the `quantize` rule built for a `derive` or `quantize` source."""
+    path, _ = derived_paths(cfg.model, cfg.quant)
+    if not path.is_file():
+        raise _error(
+            cfg,
+            kind,
+            f"{str(path)!r} is not built yet (in {str(Path.cwd())!r}): the quantize rule builds "
+            f"it, e.g. `snakemake {path}`",
+        )
+    return path.resolve()
+
+
+def source_quant(cfg: PlayConfig, quant: str) -> PlayConfig:
+    """The same model at another quant (the `from` of a built source)."""
+    return replace(cfg, quant=quant)
+
+
 def weight_location(cfg: PlayConfig) -> Path | HubModel:
-    """A local file or model directory, or a hub model that `from_pretrained` loads itself."""
+    """A local file or model directory, or a hub model that `from_pretrained` loads itself.
+    A `derive`/`quantize` source is the file the quantize rule built; a `bitsandbytes` source
+    is the weights of the quant it is made from (transformers quantizes them while loading)."""
     kind, value = _source(cfg)
+    if kind in DERIVED_KINDS:
+        return _derived_file(cfg, kind)
+    if kind == BITSANDBYTES_KIND:
+        assert isinstance(value, dict)
+        return weight_location(source_quant(cfg, value["from"]))
     if kind == "package_file":
         return _package_file(cfg, str(value))
     if kind == "path":
@@ -96,6 +129,29 @@ def weight_file(cfg: PlayConfig) -> Path:
     if not location.is_file():
         raise _error(cfg, "path", f"{str(location)!r} is a directory, not a weights file")
     return location
+
+
+def build_input(cfg: PlayConfig) -> tuple[Path, dict[str, Any]]:
+    """For a `derive`/`quantize` quant: the GGUF file it is built from, and how the sidecar
+    names that file (package file and its distribution, registry path, hub file, or the derived
+    file with its label): never a machine-specific absolute path."""
+    kind, value = _source(cfg)
+    if kind not in DERIVED_KINDS:
+        raise _error(cfg, kind, "is not built by the quantize rule (not `derive` or `quantize`)")
+    assert isinstance(value, dict)
+    parent = source_quant(cfg, value["from"])
+    parent_kind, parent_value = _source(parent)
+    path = weight_file(parent)
+    spec: dict[str, Any] = {"kind": parent_kind}
+    if parent_kind == "package_file":
+        spec["package_file"] = parent_value
+        spec["distribution"] = distribution_version(str(parent_value).partition("/")[0])
+    elif parent_kind in DERIVED_KINDS:
+        spec["file"] = str(derived_paths(parent.model, parent.quant)[0])
+    else:
+        spec[parent_kind] = parent_value
+    spec["label"] = default_label(cfg.model_entry["weights"], parent.quant)
+    return path, spec
 
 
 def api_model(cfg: PlayConfig) -> str:
