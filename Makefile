@@ -15,6 +15,8 @@ SNAKEMAKE_ARGS ?=
 run: $(VENV)/.installed system-deps
 	$(BIN)/snakemake --cores $(CORES) $(SNAKEMAKE_ARGS)
 	@cat results/scores/clemscore.md
+	@echo; echo "Zero- vs few-shot (same instances; mean [bootstrap 95 % CI]):"
+	@cat results/analysis/runs/shots.md
 	@echo "Paper: results/paper/paper.pdf   Transcripts: results/transcripts_html/index.html"
 
 test: $(VENV)/.installed system-deps

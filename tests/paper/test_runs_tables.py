@@ -74,6 +74,12 @@ def test_shot_comparisons_pair_instances():
     assert row["n_pairs"] == 4 and row["n_both_played"] == 2
     assert row["mean_quality_diff"] == 25.0  # (100-100 + 100-50) / 2
     assert (row["played_a_only"], row["played_b_only"]) == (1, 1)
+    # Each arm's bootstrap CI brackets its mean and stays within the 0-100 range.
+    for name in runs.SHOT_MEASURES:
+        assert 0 <= row[f"{name}_low"] <= row[name] <= row[f"{name}_high"] <= 100
+    assert row["pct_played_base_low"] < row["pct_played_base_high"]
+    printed = runs.shots_markdown(table)
+    assert "llm / b / none" in printed and "75.0 [" in printed
 
 
 def test_empty_comparisons_give_empty_tables():

@@ -299,12 +299,14 @@ rule run_tables:
         configs_tex="results/analysis/runs/configs.tex",
         games_tex="results/analysis/runs/games.tex",
         shots_tex="results/analysis/runs/shots.tex",
+        shots_md="results/analysis/runs/shots.md",
         paired_tex="results/analysis/runs/paired.tex",
     log:
         "logs/run_tables/run_tables.log",
     conda:
         "../../envs/clemgrid.yaml"
     params:
+        quant_labels=quant_labels(),
         # Models whose facts declare them synthetic: labelled so in every table and figure.
         synthetic=sorted(
             {

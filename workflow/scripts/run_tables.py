@@ -1,3 +1,4 @@
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -36,9 +37,19 @@ with job_log(snakemake.log[0]) as log:
     games.to_csv(out.games, index=False)
     shots.to_csv(out.shots, index=False)
     paired.to_csv(out.paired, index=False)
-    Path(out.configs_tex).write_text(latex.runs_config_table(configs))
-    Path(out.games_tex).write_text(latex.runs_game_table(games))
-    Path(out.shots_tex).write_text(latex.runs_shot_table(shots))
+    labels = json.loads(snakemake.params.quant_labels)
+
+    def labelled(table):
+        """Quants as the paper names them (an F16 derived from Q4_1 is not an F16 model)."""
+        if table.empty:
+            return table
+        names = [labels.get(m, {}).get(q, q) for m, q in zip(table.model, table.quant, strict=True)]
+        return table.assign(quant=names)
+
+    Path(out.configs_tex).write_text(latex.runs_config_table(labelled(configs)))
+    Path(out.games_tex).write_text(latex.runs_game_table(labelled(games)))
+    Path(out.shots_tex).write_text(latex.runs_shot_table(labelled(shots)))
+    Path(out.shots_md).write_text(runs.shots_markdown(shots))
     Path(out.paired_tex).write_text(latex.runs_paired_table(paired))
     log.info(
         "configs (synthetic players: %s):\n%s",

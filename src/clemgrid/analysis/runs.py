@@ -14,7 +14,7 @@ from dataclasses import fields
 
 import pandas as pd
 
-from clemgrid.analysis.uncertainty import PairedTest, paired_tests
+from clemgrid.analysis.uncertainty import PairedTest, mean_interval, paired_tests
 
 CONFIG_KEYS = ["model", "backend", "quant"]
 PAIRED_FIELDS = [f.name for f in fields(PairedTest)]
@@ -80,6 +80,9 @@ def game_table(
     return table[[*CONFIG_KEYS, "player", "label", *columns[3:]]]
 
 
+SHOT_MEASURES = ["pct_played_base", "pct_played_variant", "quality_base", "quality_variant"]
+
+
 def shot_comparisons(
     episodes: pd.DataFrame,
     base_games: Mapping[str, str],
@@ -90,7 +93,8 @@ def shot_comparisons(
 ) -> pd.DataFrame:
     """Each config that played a game and a few-shot variant of it (``base_games``: game →
     the zero-shot game it derives from): the two runs paired by instance, as
-    :func:`uncertainty.paired_tests` compares them (difference = variant - zero-shot)."""
+    :func:`uncertainty.paired_tests` compares them (difference = variant - zero-shot), with
+    a bootstrap 95 % CI of each arm's %played and quality (`*_low`, `*_high`)."""
     rows = []
     for keys, by_config in episodes.groupby(CONFIG_KEYS, sort=True):
         played = set(by_config["game"])
@@ -101,15 +105,26 @@ def shot_comparisons(
             zero = by_config[by_config["game"] == base]
             few = by_config[by_config["game"] == variant].assign(game=base)
             test = paired_tests(few, zero, n_resamples=n_resamples, seed=seed)
+            arms = {}
+            for arm, episodes_of_arm in (("base", zero), ("variant", few)):
+                played = 100 * episodes_of_arm["played"].to_numpy(dtype=float)
+                quality = episodes_of_arm["quality"].to_numpy(dtype=float)
+                low, high = mean_interval(played, seed=seed)
+                arms |= {f"pct_played_{arm}": played.mean(), f"pct_played_{arm}_ci": (low, high)}
+                low, high = mean_interval(quality, seed=seed)
+                arms |= {f"quality_{arm}": episodes_of_arm["quality"].mean()}
+                arms |= {f"quality_{arm}_ci": (low, high)}
             rows.append(
                 {
                     **dict(zip(CONFIG_KEYS, keys, strict=True)),
                     "game": base,
                     "variant": variant,
-                    "pct_played_base": 100 * zero["played"].mean(),
-                    "pct_played_variant": 100 * few["played"].mean(),
-                    "quality_base": zero["quality"].mean(),
-                    "quality_variant": few["quality"].mean(),
+                    **{name: arms[name] for name in SHOT_MEASURES},
+                    **{
+                        f"{name}_{end}": arms[f"{name}_ci"][i]
+                        for name in SHOT_MEASURES
+                        for i, end in enumerate(("low", "high"))
+                    },
                     **test.__dict__,
                 }
             )
@@ -117,10 +132,8 @@ def shot_comparisons(
         *CONFIG_KEYS,
         "game",
         "variant",
-        "pct_played_base",
-        "pct_played_variant",
-        "quality_base",
-        "quality_variant",
+        *SHOT_MEASURES,
+        *(f"{name}_{end}" for name in SHOT_MEASURES for end in ("low", "high")),
         *PAIRED_FIELDS,
     ]
     if not rows:
@@ -141,3 +154,36 @@ def paired_table(comparisons: pd.DataFrame, synthetic: Iterable[str]) -> pd.Data
         ["player", "model", "game", "config_a", "config_b"], kind="stable"
     ).reset_index(drop=True)
     return table[[*PAIRED_COLUMNS[:1], "player", *PAIRED_COLUMNS[1:]]]
+
+
+def shots_markdown(shots: pd.DataFrame) -> str:
+    """The zero- vs few-shot table as `make run` prints it: mean [95 % CI] per arm."""
+    if shots.empty:
+        return "No config played a game and a few-shot variant of it.\n"
+
+    def cell(row: pd.Series, name: str) -> str:
+        if pd.isna(row[name]):
+            return "–"
+        low, high = row[f"{name}_low"], row[f"{name}_high"]
+        interval = "" if pd.isna(low) else f" [{low:.1f}, {high:.1f}]"
+        return f"{row[name]:.1f}{interval}"
+
+    table = pd.DataFrame(
+        {
+            "config": shots["model"] + " / " + shots["backend"] + " / " + shots["quant"],
+            "player": shots["player"],
+            "variant": shots["variant"],
+            **{
+                heading: shots.apply(cell, axis=1, name=name)
+                for heading, name in [
+                    ("%played 0-shot", "pct_played_base"),
+                    ("%played k-shot", "pct_played_variant"),
+                    ("quality 0-shot", "quality_base"),
+                    ("quality k-shot", "quality_variant"),
+                ]
+            },
+            "p (quality)": shots["permutation_p"].map("{:.3f}".format),
+            "p (%played)": shots["mcnemar_p"].map("{:.3f}".format),
+        }
+    )
+    return table.to_markdown(index=False, disable_numparse=True) + "\n"

@@ -62,6 +62,29 @@ def bootstrap_clemscore(
     }
 
 
+def mean_interval(
+    values: np.ndarray, n_boot: int = 2000, seed: int = 0, level: float = 0.95
+) -> tuple[float, float]:
+    """Percentile bootstrap CI of a mean (NaNs dropped): the per-game %played and quality of
+    one config, which have a handful of episodes in the embedded grid. (nan, nan) below two
+    values; a constant sample gives a zero-width interval."""
+    values = np.asarray(values, dtype=float)
+    values = values[~np.isnan(values)]
+    if len(values) < 2:
+        return float("nan"), float("nan")
+    if np.all(values == values[0]):
+        return float(values[0]), float(values[0])
+    result = stats.bootstrap(
+        (values,),
+        np.mean,
+        n_resamples=n_boot,
+        confidence_level=level,
+        method="percentile",
+        random_state=np.random.default_rng(seed),
+    )
+    return float(result.confidence_interval.low), float(result.confidence_interval.high)
+
+
 @dataclass(frozen=True)
 class PairedTest:
     n_pairs: int
