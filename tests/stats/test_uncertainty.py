@@ -53,6 +53,14 @@ def test_paired_tests_on_identical_and_on_different_configs():
     assert (result.played_a_only, result.played_b_only, result.mean_quality_diff) == (15, 0, 50.0)
 
 
+def test_paired_tests_on_a_single_differing_pair():
+    """One instance both played (the embedded grid plays one per experiment): p = 1, no error."""
+    a = episodes([1, 0], [100.0, np.nan])
+    b = episodes([1, 1], [50.0, 0.0])
+    result = paired_tests(a, b)
+    assert (result.n_both_played, result.mean_quality_diff, result.permutation_p) == (1, 50.0, 1.0)
+
+
 def test_paired_tests_need_common_instances():
     a = episodes([1], [1.0])
     b = a.assign(instance_id="other")
