@@ -62,12 +62,14 @@ def test_shot_comparisons_pair_instances():
             _episodes("llm", "taboo", [1, 1, 0, 1], [100.0, 50.0, np.nan, 0.0]),
             _episodes("llm", "taboo+1shot", [1, 1, 1, 0], [100.0, 100.0, 50.0, np.nan]),
             _episodes("bot", "taboo", [1, 1, 1, 1], [100.0] * 4),
+            _episodes("llm", "wordle", [0, 0], [np.nan, np.nan]),
+            _episodes("llm", "wordle+1shot", [1, 0], [50.0, np.nan]),
         ]
     )
-    table = runs.shot_comparisons(
-        episodes, {"taboo": "taboo", "taboo+1shot": "taboo"}, ["bot"], n_resamples=99
-    )
-    assert len(table) == 1  # bot has no few-shot run
+    base_games = {"taboo": "taboo", "taboo+1shot": "taboo", "wordle+1shot": "wordle"}
+    table = runs.shot_comparisons(episodes, base_games, ["bot"], n_resamples=99)
+    assert list(table["variant"]) == ["taboo+1shot", "wordle+1shot"]  # bot has no few-shot run
+    assert table.iloc[1]["pct_played_variant"] == 50.0
     row = table.iloc[0]
     assert (row["game"], row["variant"], row["player"]) == ("taboo", "taboo+1shot", "LLM")
     assert row["pct_played_base"] == 75.0 and row["pct_played_variant"] == 75.0

@@ -107,13 +107,13 @@ def shot_comparisons(
             test = paired_tests(few, zero, n_resamples=n_resamples, seed=seed)
             arms = {}
             for arm, episodes_of_arm in (("base", zero), ("variant", few)):
-                played = 100 * episodes_of_arm["played"].to_numpy(dtype=float)
-                quality = episodes_of_arm["quality"].to_numpy(dtype=float)
-                low, high = mean_interval(played, seed=seed)
-                arms |= {f"pct_played_{arm}": played.mean(), f"pct_played_{arm}_ci": (low, high)}
-                low, high = mean_interval(quality, seed=seed)
-                arms |= {f"quality_{arm}": episodes_of_arm["quality"].mean()}
-                arms |= {f"quality_{arm}_ci": (low, high)}
+                pct = 100 * episodes_of_arm["played"].to_numpy(dtype=float)
+                arms[f"pct_played_{arm}"] = pct.mean()
+                arms[f"pct_played_{arm}_ci"] = mean_interval(pct, seed=seed)
+                arms[f"quality_{arm}"] = episodes_of_arm["quality"].mean()
+                arms[f"quality_{arm}_ci"] = mean_interval(
+                    episodes_of_arm["quality"].to_numpy(dtype=float), seed=seed
+                )
             rows.append(
                 {
                     **dict(zip(CONFIG_KEYS, keys, strict=True)),
