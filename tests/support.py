@@ -1,5 +1,7 @@
 """Helpers shared by the workflow-level tests (imported by name: keep this file name unique)."""
 
+import subprocess
+import sys
 from pathlib import Path
 
 import yaml
@@ -11,3 +13,15 @@ def edit_yaml(path: Path, change) -> None:
     data = yaml.safe_load(path.read_text())
     change(data)
     path.write_text(yaml.safe_dump(data, sort_keys=False))
+
+
+def run_snakemake(workdir: Path, *args: str) -> str:
+    """This repository's Snakefile run in `workdir`; fails the test with its output tail."""
+    run = subprocess.run(
+        [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "--cores", "2", *args],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stdout[-5000:] + run.stderr[-5000:]
+    return run.stdout + run.stderr

@@ -3,13 +3,10 @@ with declared pairs and a misconfigured entry they write every report."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pandas as pd
 import pytest
-from agreement_support import ROOT, WRONG_EOT
-from support import edit_yaml
+from agreement_support import WRONG_EOT
+from support import edit_yaml, run_snakemake
 
 pytestmark = pytest.mark.slow
 
@@ -19,19 +16,8 @@ NEVER = {**PERFECT, "model": "scripted-never-right"}
 WRONG = {**PERFECT, "model": "scripted-perfect-wrong"}
 
 
-def snakemake(workdir, *args: str) -> str:
-    run = subprocess.run(
-        [sys.executable, "-m", "snakemake", "-s", str(ROOT / "Snakefile"), "--cores", "2", *args],
-        cwd=workdir,
-        capture_output=True,
-        text=True,
-    )
-    assert run.returncode == 0, run.stdout[-5000:] + run.stderr[-5000:]
-    return run.stdout + run.stderr
-
-
 def test_rules_follow_the_grid(workdir) -> None:
-    snakemake(workdir, *TARGETS)
+    run_snakemake(workdir, *TARGETS)
     analysis = workdir / "results" / "analysis"
     assert "No pairs" in (analysis / "agreement" / "summary.md").read_text()
     assert pd.read_csv(analysis / "agreement" / "summary.csv").empty
@@ -64,7 +50,7 @@ def test_rules_follow_the_grid(workdir) -> None:
             agreement=[{"a": PERFECT, "b": NEVER}, {"a": PERFECT, "b": WRONG}],
         ),
     )
-    snakemake(workdir, *TARGETS)
+    run_snakemake(workdir, *TARGETS)
     summary = pd.read_csv(analysis / "agreement" / "summary.csv").set_index("pair")
     same = "scripted-perfect.scripted.none--scripted-perfect-wrong.scripted.none"
     other = "scripted-perfect.scripted.none--scripted-never-right.scripted.none"

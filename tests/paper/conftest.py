@@ -5,7 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from paper_support import ROOT, run_snakemake
+from support import ROOT, run_snakemake
 
 
 @pytest.fixture(scope="session")

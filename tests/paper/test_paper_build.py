@@ -6,7 +6,7 @@ import subprocess
 
 import pandas as pd
 import pytest
-from paper_support import run_snakemake
+from support import run_snakemake
 
 from clemgrid.analysis import macros
 

@@ -5,7 +5,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 import statsmodels.api as sm
-from paper_support import ROOT
+from support import ROOT
 
 from clemgrid import records
 from clemgrid.analysis import regression, tables
