@@ -150,6 +150,20 @@ def _logged_target_word(files: EpisodeFiles) -> str | None:
     return None
 
 
+def _episode_columns(imported: ImportedEpisode) -> dict[str, Any]:
+    """The columns that name an imported episode in the comparison tables."""
+    files = imported.files
+    return {
+        "pair": files.pair,
+        "model": imported.model,
+        "game": files.game,
+        "experiment": imported.instance.experiment,
+        "instance_id": imported.instance.instance_id,
+        "episode_id": imported.episode_id,
+        "episode": files.key,
+    }
+
+
 def _logged_score_row(imported: ImportedEpisode) -> dict[str, Any]:
     files = imported.files
     episode_scores = (files.scores or {}).get("episode scores", {})
@@ -246,13 +260,7 @@ def _compare_turn(files, imported, answer, ours_replayed, logged, ours) -> dict[
         if is_slot_answer(ours_replayed.move) != (answer.kind == "get message"):
             agree, note = False, "clemgrid and clembench disagree on request vs probe"
     return {
-        "pair": files.pair,
-        "model": imported.model,
-        "game": files.game,
-        "experiment": imported.instance.experiment,
-        "instance_id": imported.instance.instance_id,
-        "episode_id": imported.episode_id,
-        "episode": files.key,
+        **_episode_columns(imported),
         "step": answer.step,
         "clembench_turn": answer.turn,
         "turn": ours_replayed.turn,
@@ -279,15 +287,7 @@ def rescore(result: ImportResult) -> tuple[list[dict[str, Any]], list[dict[str, 
     for imported in result.episodes:
         files = imported.files
         rows = by_episode.get((imported.model, files.game, imported.episode_id), [])
-        base = {
-            "pair": files.pair,
-            "model": imported.model,
-            "game": files.game,
-            "experiment": imported.instance.experiment,
-            "instance_id": imported.instance.instance_id,
-            "episode_id": imported.episode_id,
-            "episode": files.key,
-        }
+        base = _episode_columns(imported)
         logged = (files.scores or {}).get("episode scores", {})
         logged_main = logged.get("Main Score")
         if isinstance(logged_main, float) and math.isnan(logged_main):
