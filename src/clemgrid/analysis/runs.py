@@ -106,25 +106,22 @@ def shot_comparisons(
             few = by_config[by_config["game"] == variant].assign(game=base)
             test = paired_tests(few, zero, n_resamples=n_resamples, seed=seed)
             arms = {}
-            for arm, episodes_of_arm in (("base", zero), ("variant", few)):
-                pct = 100 * episodes_of_arm["played"].to_numpy(dtype=float)
-                arms[f"pct_played_{arm}"] = pct.mean()
-                arms[f"pct_played_{arm}_ci"] = mean_interval(pct, seed=seed)
-                arms[f"quality_{arm}"] = episodes_of_arm["quality"].mean()
-                arms[f"quality_{arm}_ci"] = mean_interval(
-                    episodes_of_arm["quality"].to_numpy(dtype=float), seed=seed
-                )
+            for arm, frame in (("base", zero), ("variant", few)):
+                for measure, values in (
+                    ("pct_played", 100 * frame["played"]),
+                    ("quality", frame["quality"]),
+                ):
+                    name = f"{measure}_{arm}"
+                    arms[name] = values.mean()
+                    arms[f"{name}_low"], arms[f"{name}_high"] = mean_interval(
+                        values.to_numpy(dtype=float), seed=seed
+                    )
             rows.append(
                 {
                     **dict(zip(CONFIG_KEYS, keys, strict=True)),
                     "game": base,
                     "variant": variant,
-                    **{name: arms[name] for name in SHOT_MEASURES},
-                    **{
-                        f"{name}_{end}": arms[f"{name}_ci"][i]
-                        for name in SHOT_MEASURES
-                        for i, end in enumerate(("low", "high"))
-                    },
+                    **arms,
                     **test.__dict__,
                 }
             )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import shutil
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -108,15 +109,16 @@ def _dequantized_copy(gguf: Path, dtype: Any) -> str:
         model.hf_quantizer = None
         if hasattr(model.config, "quantization_config"):
             del model.config.quantization_config
-        with tempfile.TemporaryDirectory(dir=root) as tmp:
+        tmp = tempfile.mkdtemp(dir=root)
+        try:
             model.save_pretrained(tmp)
             tokenizer.save_pretrained(tmp)
-            try:
-                os.rename(tmp, target)
-            except OSError:  # another job saved the same copy first
-                pass
-            else:
-                os.mkdir(tmp)  # for TemporaryDirectory's clean-up
+            os.rename(tmp, target)
+        except OSError:
+            if not (target / "config.json").is_file():  # not another job's copy: a real error
+                raise
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
     return str(target)
 
 
