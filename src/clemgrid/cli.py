@@ -10,20 +10,29 @@ import yaml
 
 
 def validate(args: argparse.Namespace) -> int:
+    """Each further `--config` file overrides the ones before it key by key (nested mappings
+    merged, lists replaced), as Snakemake's `--configfile` overrides config/config.yaml."""
+    from snakemake.utils import update_config
+
     from clemgrid.registry import RegistryError, load_grid
 
-    config_file = Path(args.config)
+    files = args.config or ["config/config.yaml"]
+    config: dict = {}
+    config_file = Path(files[-1])
     try:
-        config = yaml.safe_load(config_file.read_text())
+        for path in map(Path, files):
+            try:
+                update_config(config, yaml.safe_load(path.read_text()) or {})
+            except FileNotFoundError:
+                print(f"error: {path}: file not found", file=sys.stderr)
+                return 2
         grid = load_grid(config, config_file=config_file)
-    except FileNotFoundError:
-        print(f"error: {config_file}: file not found", file=sys.stderr)
-        return 2
     except (RegistryError, yaml.YAMLError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(
-        f"{config_file}: {len(grid.configs)} configs x {len(grid.games)} games = {len(grid.plays())} play jobs"
+        f"{' + '.join(files)}: {len(grid.configs)} configs x {len(grid.games)} games = "
+        f"{len(grid.plays())} play jobs"
     )
     for cfg in grid.configs:
         games = grid.games_for(cfg)
@@ -50,7 +59,11 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser(
         "validate", help="check config.yaml and the model/backend registries it names"
     )
-    p.add_argument("--config", default="config/config.yaml")
+    p.add_argument(
+        "--config",
+        action="append",
+        help="config file (default config/config.yaml); repeat to override it with others",
+    )
     p.set_defaults(func=validate)
     p = sub.add_parser("table", help="print the score table of a finished run")
     p.add_argument("--scores", default="results/scores")
