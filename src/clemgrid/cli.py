@@ -21,12 +21,11 @@ def validate(args: argparse.Namespace) -> int:
     config_file = Path(files[-1])
     try:
         for path in map(Path, files):
-            try:
-                update_config(config, yaml.safe_load(path.read_text()) or {})
-            except FileNotFoundError:
-                print(f"error: {path}: file not found", file=sys.stderr)
-                return 2
+            update_config(config, yaml.safe_load(path.read_text()) or {})
         grid = load_grid(config, config_file=config_file)
+    except FileNotFoundError as error:
+        print(f"error: {error.filename}: file not found", file=sys.stderr)
+        return 2
     except (RegistryError, yaml.YAMLError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -116,7 +116,7 @@ PROVENANCE_PACKAGES = (
     "transformers",
     "llama_cpp_python",
     "openai",
-    "snowballstemmer",
+    "nltk",
     "gguf",
 )
 

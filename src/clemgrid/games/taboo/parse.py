@@ -11,8 +11,6 @@ from functools import lru_cache
 from importlib.resources import files
 from typing import NamedTuple
 
-from nltk.stem.snowball import SnowballStemmer
-
 CLUE_TAG = "CLUE:"
 GUESS_TAG = "GUESS:"
 
@@ -22,7 +20,6 @@ STOPWORDS: frozenset[str] = frozenset(
 """NLTK's English stopword list, as clembench uses it (see resources/README.md)."""
 
 _PUNCTUATION = str.maketrans("", "", string.punctuation)
-_STEMMER = SnowballStemmer("english")  # NLTK's, as clembench; it needs no corpus download
 
 
 class Clue(NamedTuple):
@@ -42,9 +39,18 @@ def clean(response: str, tag: str) -> str:
     return response.replace(tag, "").strip().lower().translate(_PUNCTUATION)
 
 
+@lru_cache(maxsize=1)
+def _stemmer():
+    """NLTK's Snowball stemmer, as clembench's; it needs no corpus download. Imported on first
+    use: importing nltk takes about a second, which every job of the other games would pay."""
+    from nltk.stem.snowball import SnowballStemmer
+
+    return SnowballStemmer("english")
+
+
 @lru_cache(maxsize=8192)
 def stem(word: str) -> str:
-    return _STEMMER.stem(word)
+    return _stemmer().stem(word)
 
 
 def parse_clue(response: str, target_word: str, related_words: list[str]) -> Clue:
