@@ -95,3 +95,14 @@ def test_simulation_summary_shape():
     row = summary.iloc[0]
     assert row["true_gap"] == 0 and row["repetitions"] == 3
     assert 0 <= row["ci_coverage"] <= 100
+
+
+def test_simulation_is_the_same_in_worker_processes():
+    """The pipeline spreads repetitions over the job's cores: not a single number may change."""
+    skill = {"format_error_rate": 0.1, "good_move_rate": 0.8}
+    weaker = {"format_error_rate": 0.1, "good_move_rate": 0.6}
+    scenarios = {"equal": (skill, skill), "gap": (skill, weaker)}
+    alone = simulate(scenarios, repetitions=3, n_boot=100, n_resamples=200)
+    shared = simulate(scenarios, repetitions=3, n_boot=100, n_resamples=200, workers=2)
+    for a, b in zip(alone, shared, strict=True):
+        pd.testing.assert_frame_equal(a, b)

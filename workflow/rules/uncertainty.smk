@@ -25,6 +25,7 @@ rule simulation_study:
         "benchmarks/simulation_study/simulation_study.tsv"
     conda:
         "../../envs/clemgrid.yaml"
+    threads: workflow.cores
     params:
         study=config["simulation"],
         bootstrap=config["bootstrap"],

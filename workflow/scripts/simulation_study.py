@@ -8,5 +8,6 @@ with job_log(snakemake.log[0]) as log:
         snakemake.output.runs,
         snakemake.output.summary,
         snakemake.output.table,
+        workers=snakemake.threads,
     )
     log.info("simulation study:\n%s", summary.to_string(index=False))

@@ -10,7 +10,10 @@ with fresh seeds show how often the bootstrap CI covers it and how often the pai
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -66,43 +69,65 @@ def play_synthetic(skill: dict[str, float], instances: Sequence[Instance]) -> pd
     return pd.DataFrame(rows)
 
 
+@cache
+def _taboo_instances() -> list[Instance]:
+    return list(TABOO.load_instances())
+
+
+def _repetition(
+    task: tuple[str, dict[str, float], dict[str, float], int, int, int],
+) -> dict[str, object]:
+    """One repetition of a scenario: both players on every instance, CIs and paired tests.
+    Seeded by the repetition number alone, so that it is the same in any worker process."""
+    name, skill_a, skill_b, rep, n_boot, n_resamples = task
+    instances = _taboo_instances()
+    truth = {
+        side: true_taboo_clemscore(s["format_error_rate"], s["good_move_rate"])
+        for side, s in (("a", skill_a), ("b", skill_b))
+    }
+    a = play_synthetic({**skill_a, "seed": 2 * rep}, instances)
+    b = play_synthetic({**skill_b, "seed": 2 * rep + 1}, instances)
+    ci = {
+        side: bootstrap_clemscore(frame, n_boot=n_boot, seed=rep)
+        for side, frame in (("a", a), ("b", b))
+    }
+    test = paired_tests(a, b, n_resamples=n_resamples, seed=rep)
+    return {
+        "scenario": name,
+        "repetition": rep,
+        **{f"true_{side}": truth[side] for side in "ab"},
+        **{f"clemscore_{side}": ci[side]["clemscore"] for side in "ab"},
+        **{
+            f"covered_{side}": ci[side]["ci_low"] <= truth[side] <= ci[side]["ci_high"]
+            for side in "ab"
+        },
+        "permutation_p": test.permutation_p,
+        "mcnemar_p": test.mcnemar_p,
+    }
+
+
 def simulate(
     scenarios: dict[str, tuple[dict[str, float], dict[str, float]]],
     repetitions: int,
     n_boot: int = 1000,
     n_resamples: int = 2000,
     alpha: float = 0.05,
+    workers: int = 1,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(per-repetition results, summary table). Each scenario is a pair of skills (f, g) without seeds."""
-    instances = TABOO.load_instances()
-    runs = []
-    for name, (skill_a, skill_b) in scenarios.items():
-        truth = {
-            side: true_taboo_clemscore(s["format_error_rate"], s["good_move_rate"])
-            for side, s in (("a", skill_a), ("b", skill_b))
-        }
-        for rep in range(repetitions):
-            a = play_synthetic({**skill_a, "seed": 2 * rep}, instances)
-            b = play_synthetic({**skill_b, "seed": 2 * rep + 1}, instances)
-            ci = {
-                side: bootstrap_clemscore(frame, n_boot=n_boot, seed=rep)
-                for side, frame in (("a", a), ("b", b))
-            }
-            test = paired_tests(a, b, n_resamples=n_resamples, seed=rep)
-            runs.append(
-                {
-                    "scenario": name,
-                    "repetition": rep,
-                    **{f"true_{side}": truth[side] for side in "ab"},
-                    **{f"clemscore_{side}": ci[side]["clemscore"] for side in "ab"},
-                    **{
-                        f"covered_{side}": ci[side]["ci_low"] <= truth[side] <= ci[side]["ci_high"]
-                        for side in "ab"
-                    },
-                    "permutation_p": test.permutation_p,
-                    "mcnemar_p": test.mcnemar_p,
-                }
-            )
+    """(per-repetition results, summary table). Each scenario is a pair of skills (f, g) without
+    seeds. Repetitions are independent, so `workers` processes share them; the results are the
+    same for any number of workers (tested)."""
+    tasks = [
+        (name, skill_a, skill_b, rep, n_boot, n_resamples)
+        for name, (skill_a, skill_b) in scenarios.items()
+        for rep in range(repetitions)
+    ]
+    workers = min(workers, len(os.sched_getaffinity(0)))  # the CPUs this job may use
+    if workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            runs = list(pool.map(_repetition, tasks, chunksize=max(1, len(tasks) // (4 * workers))))
+    else:
+        runs = [_repetition(task) for task in tasks]
     runs = pd.DataFrame(runs)
     summary = (
         runs.groupby("scenario", sort=False)
@@ -133,6 +158,7 @@ def run_study(
     runs_out: str | Path,
     summary_out: str | Path,
     table_out: str | Path,
+    workers: int = 1,
 ) -> pd.DataFrame:
     """The pipeline's study: equal players (false positives) and a `gap`-point gap (power)."""
     from clemgrid import records
@@ -145,6 +171,7 @@ def run_study(
         {"equal skill": (strong, strong), f"{study['gap']:g}-point gap": (strong, weaker)},
         repetitions=study["repetitions"],
         n_boot=bootstrap["resamples"],
+        workers=workers,
     )
     records.write_frame(runs, runs_out, study=study, bootstrap=bootstrap)
     summary.to_csv(summary_out, index=False, float_format="%.4f")
