@@ -7,6 +7,18 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+SEVEN_GAMES = frozenset(
+    {
+        "taboo",
+        "imagegame",
+        "referencegame",
+        "wordle",
+        "wordle_withclue",
+        "wordle_withcritic",
+        "privateshared",
+    }
+)
+"""The games of the paper (clembench v1.6), zero-shot."""
 
 
 def edit_yaml(path: Path, change) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import yaml
 from snakemake.utils import update_config
-from support import ROOT
+from support import ROOT, SEVEN_GAMES
 
 from clemgrid.analysis import agreement, turn_taking
 from clemgrid.cli import main
@@ -14,15 +14,6 @@ from clemgrid.games.registry import GAMES
 from clemgrid.quantization import DERIVED_KINDS
 from clemgrid.registry import Grid, load_grid, weight_source_kind
 
-SEVEN_GAMES = [
-    "taboo",
-    "imagegame",
-    "referencegame",
-    "wordle",
-    "wordle_withclue",
-    "wordle_withcritic",
-    "privateshared",
-]
 SMOL = "SmolLM2-135M-Instruct"
 BACKENDS = ["llama_cpp", "transformers", "llama_cpp_server"]
 

@@ -10,21 +10,13 @@ import re
 import pytest
 import yaml
 from slurm_support import ROOT, run_snakemake, slurm_env
+from support import SEVEN_GAMES
 
 from clemgrid.analysis import published
 from clemgrid.games.registry import GAMES
 from clemgrid.registry import load_grid
 
 PAPER = ROOT / "config" / "paper"
-SEVEN_GAMES = {
-    "taboo",
-    "imagegame",
-    "referencegame",
-    "wordle",
-    "wordle_withclue",
-    "wordle_withcritic",
-    "privateshared",
-}
 # The Llama-3-8B routes of the paper's Table 6 that the score file lacks, named like its
 # other API routes; clemgrid.analysis.published.SAME_WEIGHTS folds the others.
 SAME_WEIGHTS = {
