@@ -10,7 +10,6 @@ and generated together; results come back in the order of the input batch.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import os
 import shutil
@@ -25,7 +24,7 @@ from transformers import AutoModelForCausalLM, AutoTokenizer, GenerationConfig
 from clemgrid.backends.base import Backend, Generation, GenerationParams, Message
 from clemgrid.backends.chat_template import chat_template, context_exceeded, turn_end
 from clemgrid.backends.weights import HubModel, WeightsError, weight_location
-from clemgrid.quantization import BITSANDBYTES_KIND, undequantizable_types
+from clemgrid.quantization import BITSANDBYTES_KIND, sha256, undequantizable_types
 from clemgrid.registry import PlayConfig
 
 
@@ -86,10 +85,6 @@ def _dequantized_copy(gguf: Path, dtype: Any) -> str:
     """
     import transformers
 
-    digest = hashlib.sha256()
-    with open(gguf, "rb") as f:
-        while chunk := f.read(1 << 24):
-            digest.update(chunk)
     root = Path(
         os.environ.get("CLEMGRID_DEQUANTIZED_CACHE")
         or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
@@ -97,7 +92,7 @@ def _dequantized_copy(gguf: Path, dtype: Any) -> str:
         / "dequantized"
     )
     dtype_name = str(dtype).removeprefix("torch.")
-    target = root / f"{digest.hexdigest()[:32]}-{dtype_name}-transformers{transformers.__version__}"
+    target = root / f"{sha256(gguf)[:32]}-{dtype_name}-transformers{transformers.__version__}"
     if not (target / "config.json").is_file():
         root.mkdir(parents=True, exist_ok=True)
         model = AutoModelForCausalLM.from_pretrained(
