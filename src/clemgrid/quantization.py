@@ -122,36 +122,33 @@ def sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-def tensor_types(path: str | Path) -> dict[str, int]:
-    """Number of tensors of each GGML type, what the file really contains (llama.cpp falls back
-    to other types for tensors whose rows do not fit a k-quant's 256-value blocks)."""
-    import gguf
-
-    counts = Counter(t.tensor_type.name for t in gguf.GGUFReader(path).tensors)
+def tensor_types(reader: Any) -> dict[str, int]:
+    """Number of tensors of each GGML type in a `gguf.GGUFReader`'s file, what it really
+    contains (llama.cpp falls back to other types for tensors whose rows do not fit a k-quant's
+    256-value blocks)."""
+    counts = Counter(t.tensor_type.name for t in reader.tensors)
     return dict(sorted(counts.items()))
 
 
-def weights_by_type(path: str | Path) -> dict[str, int]:
+def weights_by_type(reader: Any) -> dict[str, int]:
     """Number of weights (tensor elements) of each GGML type."""
-    import gguf
-
     counts: Counter[str] = Counter()
-    for tensor in gguf.GGUFReader(path).tensors:
+    for tensor in reader.tensors:
         counts[tensor.tensor_type.name] += int(tensor.n_elements)
     return dict(sorted(counts.items()))
 
 
-def dominant_tensor_type(path: str | Path) -> str:
-    """The GGML type holding most of the weights: what a reader means by "a Q8_0 file"."""
-    counts = weights_by_type(path)
-    return max(sorted(counts), key=lambda name: counts[name])
+def dominant_tensor_type(weights: Mapping[str, int]) -> str:
+    """The GGML type holding most of the weights (`weights_by_type`): what a reader means by
+    "a Q8_0 file"."""
+    return max(sorted(weights), key=lambda name: weights[name])
 
 
-def file_type(path: str | Path) -> str:
+def file_type(reader: Any) -> str:
     """`general.file_type` by llama.cpp's name (MOSTLY_Q4_K_M, ...), or "unset"."""
     import gguf
 
-    field = gguf.GGUFReader(path).get_field(gguf.Keys.General.FILE_TYPE)
+    field = reader.get_field(gguf.Keys.General.FILE_TYPE)
     if field is None:
         return "unset"
     value = int(field.contents())
@@ -162,14 +159,19 @@ def file_type(path: str | Path) -> str:
 
 
 def describe(path: str | Path) -> dict[str, Any]:
-    """What a GGUF file holds: its file type, tensor and weight counts by type, size, hash."""
+    """What a GGUF file holds: its file type, tensor and weight counts by type, size, hash.
+    The file is parsed once (about 2 s for the embedded model: its vocabulary is metadata)."""
+    import gguf
+
+    reader = gguf.GGUFReader(path)
+    weights = weights_by_type(reader)
     return {
         "sha256": sha256(path),
         "bytes": Path(path).stat().st_size,
-        "file_type": file_type(path),
-        "dominant_tensor_type": dominant_tensor_type(path),
-        "tensor_types": tensor_types(path),
-        "weights_by_type": weights_by_type(path),
+        "file_type": file_type(reader),
+        "dominant_tensor_type": dominant_tensor_type(weights),
+        "tensor_types": tensor_types(reader),
+        "weights_by_type": weights,
     }
 
 
