@@ -17,6 +17,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -25,20 +26,25 @@ from clemgrid.backends.base import InfraError
 LOG_TAIL_CHARS = 4000
 
 
+@lru_cache(maxsize=2)
+def _gguf_reader(model_path: Path) -> Any:
+    """One parse per file and process: a GGUFReader reads the whole vocabulary (about 2 s for
+    the embedded model), and a launch asks for the template and the EOS token."""
+    import gguf
+
+    return gguf.GGUFReader(model_path)
+
+
 def stored_chat_template(model_path: Path) -> str | None:
     """The chat template in a GGUF's metadata; without one the server would silently fall back
     to a generic chat format instead of failing."""
-    import gguf
-
-    field = gguf.GGUFReader(model_path).get_field("tokenizer.chat_template")
+    field = _gguf_reader(model_path).get_field("tokenizer.chat_template")
     return field.contents() if field is not None else None
 
 
 def stored_eos_token(model_path: Path) -> str | None:
     """The text of a GGUF's EOS token, where its metadata names one."""
-    import gguf
-
-    reader = gguf.GGUFReader(model_path)
+    reader = _gguf_reader(model_path)
     eos, tokens = (reader.get_field(f"tokenizer.ggml.{k}") for k in ("eos_token_id", "tokens"))
     if eos is None or tokens is None:
         return None
