@@ -82,16 +82,23 @@ def derived_paths(model: str, quant: str) -> tuple[Path, Path]:
     )
 
 
+def built_kind(source: Mapping[str, Any]) -> str | None:
+    """The kind of a weight source made from another quant (`derive`, `quantize`,
+    `bitsandbytes`), or None for weights that come from elsewhere."""
+    return next((k for k in (*DERIVED_KINDS, BITSANDBYTES_KIND) if k in source), None)
+
+
 def source_chain(weights: Mapping[str, Any], quant: str) -> list[str]:
-    """`quant` and the quants it is built from, nearest first (Q8_0 -> F16 -> Q4_1). The
-    registry has checked that every `from` exists and that there is no cycle."""
+    """`quant` and the quants it is built from, nearest first (Q8_0 -> F16 -> Q4_1). Every
+    `from` must name a quant of `weights` (the registry checks it); a cycle is a ValueError."""
     chain = [quant]
-    while True:
-        source = weights[chain[-1]]
-        kind = next((k for k in (*DERIVED_KINDS, BITSANDBYTES_KIND) if k in source), None)
-        if kind is None:
-            return chain
-        chain.append(source[kind]["from"])
+    while (kind := built_kind(weights[chain[-1]])) is not None:
+        parent = weights[chain[-1]][kind]["from"]
+        if parent in chain:
+            cycle = " -> ".join([*chain, parent])
+            raise ValueError(f"quants are built from each other in a cycle: {cycle}")
+        chain.append(parent)
+    return chain
 
 
 def default_label(weights: Mapping[str, Any], quant: str) -> str:

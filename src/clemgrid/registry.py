@@ -20,6 +20,7 @@ import yaml
 from clemgrid.quantization import (
     BITSANDBYTES_KIND,
     DERIVED_KINDS,
+    built_kind,
     source_chain,
 )
 
@@ -216,20 +217,14 @@ def check_built_sources(models: dict[str, Any], models_file: str | Path) -> None
                     where,
                     f"quant {parent!r} is a hub model without `file:`; a {kind!r} source needs a GGUF file",
                 )
-            chain = [quant, parent]
-            while (k := _built_kind(weights.get(chain[-1], {}))) is not None:
-                chain.append(weights[chain[-1]][k]["from"])
-                if chain[-1] in chain[:-1]:
+        for quant, source in weights.items():  # every `from` exists: now look for cycles
+            if kind := built_kind(source):
+                try:
+                    source_chain(weights, quant)
+                except ValueError as exc:
                     raise RegistryError(
-                        models_file,
-                        model,
-                        where,
-                        f"quants are built from each other in a cycle: {' -> '.join(chain)}",
-                    )
-
-
-def _built_kind(source: dict[str, Any]) -> str | None:
-    return next((k for k in FROM_SOURCES if k in source), None)
+                        models_file, model, f"weights.{quant}.{kind}.from", str(exc)
+                    ) from None
 
 
 @dataclass(frozen=True)
