@@ -10,6 +10,7 @@ from clemgrid.quantization import (
     DERIVED_KINDS,
     DERIVED_SIDECAR,
     DERIVED_WEIGHTS,
+    built_kind,
     default_label,
     derived_paths,
     recipe,
@@ -120,9 +121,7 @@ def quant_labels():
     """
     labels = {}
     for c in GRID.configs:
-        source = c.weight_source
-        kind = weight_source_kind(source)
-        if "label" in source or kind in (*DERIVED_KINDS, BITSANDBYTES_KIND):
+        if "label" in c.weight_source or built_kind(c.weight_source):
             weights = GRID.models[c.model]["weights"]
             labels.setdefault(c.model, {})[c.quant] = default_label(weights, c.quant)
     return canonical_json(labels)
@@ -339,18 +338,20 @@ def pair_games(pair):
     return [game for game in config_games(pair.a) if game in games_b]
 
 
+def pair_side_files(pattern, pair, key):
+    """`pattern` (transcripts or scores) of one config of a pair, for the games both play."""
+    return [
+        pattern.format(model=key.model, backend=key.backend, quant=key.quant, game=g)
+        for g in pair_games(pair)
+    ]
+
+
 def pair_files(pattern, side):
-    """Input function: `pattern` (transcripts or scores) of one side of the pair wildcard."""
+    """Input function: `pattern` of one side of the pair wildcard."""
 
     def files(wildcards):
         pair = AGREEMENT_PAIRS[wildcards.pair]
-        key = getattr(pair, side)
-        return [
-            pattern.format(
-                model=key.model, backend=key.backend, quant=key.quant, game=g
-            )
-            for g in pair_games(pair)
-        ]
+        return pair_side_files(pattern, pair, getattr(pair, side))
 
     return files
 
@@ -360,11 +361,7 @@ def turn_taking_files(pattern):
     files = []
     for experiment in TURN_TAKING:
         pair = agreement_analysis.Pair(experiment.reference, experiment.misconfigured)
-        for key in (pair.a, pair.b):
-            files += [
-                pattern.format(
-                    model=key.model, backend=key.backend, quant=key.quant, game=g
-                )
-                for g in pair_games(pair)
-            ]
+        files += pair_side_files(pattern, pair, pair.a) + pair_side_files(
+            pattern, pair, pair.b
+        )
     return files
