@@ -367,7 +367,8 @@ def _median(values: pd.Series) -> float:
     return float(values.median()) if len(values) else float("nan")
 
 
-def _quality(scores: pd.DataFrame) -> float:
+def mean_quality(scores: pd.DataFrame) -> float:
+    """Mean quality of the played episodes (unrounded; NaN when none was played)."""
     quality = scores["quality"].dropna()
     return float(quality.mean()) if len(quality) else float("nan")
 
@@ -395,7 +396,7 @@ def game_table(
         except ValueError:  # no common instance
             test = dict.fromkeys(PAIRED_FIELDS, float("nan"))
         pct_a, pct_b = 100 * sa["played"].mean(), 100 * sb["played"].mean()
-        quality_a, quality_b = _quality(sa), _quality(sb)
+        quality_a, quality_b = mean_quality(sa), mean_quality(sb)
         rows.append(
             {
                 "pair": pair.name,

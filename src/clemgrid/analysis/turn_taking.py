@@ -22,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from clemgrid.analysis.agreement import ConfigKey, markdown_table
+from clemgrid.analysis.agreement import ConfigKey, markdown_table, mean_quality
 from clemgrid.analysis.uncertainty import paired_tests
 
 STOP_REASONS = ("end_of_turn", "stop_string", "length")
@@ -150,17 +150,12 @@ COLUMNS = [
 ]
 
 
-def _quality(scores: pd.DataFrame) -> float:
-    quality = scores["quality"].dropna()
-    return float(quality.mean()) if len(quality) else float("nan")
-
-
 def _side(turns: pd.DataFrame, scores: pd.DataFrame, side: str) -> dict[str, Any]:
     chars = turns["response"].fillna("").str.len()
     stops = turns["stop_reason"].value_counts()
     return {
         f"pct_played_{side}": 100 * scores["played"].mean() if len(scores) else float("nan"),
-        f"quality_{side}": _quality(scores),
+        f"quality_{side}": mean_quality(scores),
         f"turns_{side}": len(turns),
         f"mean_chars_{side}": float(chars.mean()) if len(turns) else float("nan"),
         f"mean_tokens_{side}": float(turns["completion_tokens"].mean())
