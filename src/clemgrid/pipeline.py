@@ -173,14 +173,19 @@ def aggregate(
     return scores
 
 
+def quant_label(labels: dict[str, dict[str, str]], model: str, quant: str) -> str:
+    """How tables name a quant: its label where `labels` ({model: {quant: label}}) has one (an
+    F16 derived from Q4_1 is not an F16 model), else its name."""
+    return labels.get(model, {}).get(quant, quant)
+
+
 def format_table(
     matrix: pd.DataFrame,
     scores: pd.DataFrame,
     quant_labels: dict[str, dict[str, str]] | None = None,
 ) -> str:
     """Markdown score table: one row per config, clemscore then %played / quality per game; a
-    game a config did not play is "–". `quant_labels` ({model: {quant: label}}) name quants
-    whose name alone would mislead (an F16 derived from Q4_1 is not an F16 model)."""
+    game a config did not play is "–". Quants are named by :func:`quant_label`."""
     quant_labels = quant_labels or {}
     wide = matrix.pivot_table(
         index=["model", "backend", "quant"],
@@ -204,7 +209,7 @@ def format_table(
         cells = [
             row.model,
             row.backend,
-            quant_labels.get(row.model, {}).get(row.quant, row.quant),
+            quant_label(quant_labels, row.model, row.quant),
             fmt(row.clemscore),
             fmt(row.avg_pct_played),
             fmt(row.avg_quality),

@@ -16,13 +16,7 @@ from clemgrid.workflow_io import job_log
 with job_log(snakemake.log[0]) as log:
     i, out = snakemake.input, snakemake.output
     pair = agreement.Pair.from_dict(snakemake.params.pair)
-    tokenize = token_unit = None
-    for model, quant, entry in snakemake.params.weights:
-        path = agreement.local_gguf(model, quant, entry)
-        if path is not None:
-            tokenize = agreement.gguf_tokenizer(path)
-            token_unit = f"tokens of {path.name}"
-            break
+    tokenize, token_unit = agreement.pair_tokenizer(snakemake.params.weights)
     log.info("%s: positions counted in %s", pair.label, token_unit or agreement.WHITESPACE_UNIT)
     report = agreement.compare(
         pair,

@@ -38,17 +38,13 @@ with job_log(snakemake.log[0]) as log:
     shots.to_csv(out.shots, index=False)
     paired.to_csv(out.paired, index=False)
     labels = json.loads(snakemake.params.quant_labels)
-
-    def labelled(table):
-        """Quants as the paper names them (an F16 derived from Q4_1 is not an F16 model)."""
-        if table.empty:
-            return table
-        names = [labels.get(m, {}).get(q, q) for m, q in zip(table.model, table.quant, strict=True)]
-        return table.assign(quant=names)
-
-    Path(out.configs_tex).write_text(latex.runs_config_table(labelled(configs)))
-    Path(out.games_tex).write_text(latex.runs_game_table(labelled(games)))
-    Path(out.shots_tex).write_text(latex.runs_shot_table(labelled(shots)))
+    # Quants as the paper names them (an F16 derived from Q4_1 is not an F16 model).
+    for table, path, write in [
+        (configs, out.configs_tex, latex.runs_config_table),
+        (games, out.games_tex, latex.runs_game_table),
+        (shots, out.shots_tex, latex.runs_shot_table),
+    ]:
+        Path(path).write_text(write(runs.with_quant_labels(table, labels)))
     Path(out.shots_md).write_text(runs.shots_markdown(shots))
     Path(out.paired_tex).write_text(latex.runs_paired_table(paired))
     log.info(

@@ -157,6 +157,18 @@ def gguf_tokenizer(path: str | Path) -> Tokenize:
     return tokenize
 
 
+def pair_tokenizer(
+    weights: Iterable[tuple[str, str, Mapping[str, Any]]],
+) -> tuple[Tokenize | None, str | None]:
+    """(tokenize, token unit) from the first local GGUF among (model, quant, model entry) of a
+    pair's two configs, else (None, None): positions then count whitespace words."""
+    for model, quant, entry in weights:
+        path = local_gguf(model, quant, entry)
+        if path is not None:
+            return gguf_tokenizer(path), f"tokens of {path.name}"
+    return None, None
+
+
 # --- comparing two transcripts ------------------------------------------------------------------
 
 

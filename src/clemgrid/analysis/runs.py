@@ -153,6 +153,16 @@ def paired_table(comparisons: pd.DataFrame, synthetic: Iterable[str]) -> pd.Data
     return table[[*PAIRED_COLUMNS[:1], "player", *PAIRED_COLUMNS[1:]]]
 
 
+def with_quant_labels(table: pd.DataFrame, labels: Mapping[str, Mapping[str, str]]) -> pd.DataFrame:
+    """`table` with its quants named as the paper names them (:func:`pipeline.quant_label`)."""
+    from clemgrid.pipeline import quant_label
+
+    if table.empty:
+        return table
+    names = [quant_label(labels, m, q) for m, q in zip(table.model, table.quant, strict=True)]
+    return table.assign(quant=names)
+
+
 def shots_markdown(shots: pd.DataFrame) -> str:
     """The zero- vs few-shot table as `make run` prints it: mean [95 % CI] per arm."""
     if shots.empty:

@@ -230,6 +230,32 @@ def compare(
     return frame.reindex(columns=COLUMNS)
 
 
+def summarize(
+    experiments: Iterable[Experiment], turns: pd.DataFrame, scores: pd.DataFrame
+) -> pd.DataFrame:
+    """:func:`compare` for every experiment, from the transcripts and scores of all their
+    configs in one frame each."""
+
+    def of(frame: pd.DataFrame, key: ConfigKey) -> pd.DataFrame:
+        return frame[
+            (frame["model"] == key.model)
+            & (frame["backend"] == key.backend)
+            & (frame["quant"] == key.quant)
+        ]
+
+    parts = [
+        compare(
+            e,
+            of(turns, e.reference),
+            of(turns, e.misconfigured),
+            of(scores, e.reference),
+            of(scores, e.misconfigured),
+        )
+        for e in experiments
+    ]
+    return pd.concat(parts, ignore_index=True) if parts else empty()
+
+
 def empty() -> pd.DataFrame:
     """The summary of a run without any experiment."""
     return pd.DataFrame(columns=COLUMNS)
