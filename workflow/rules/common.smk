@@ -2,6 +2,7 @@ from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
 from clemgrid.backends.weights import WeightsError, weight_file
+from clemgrid import failed_plays
 from clemgrid.analysis import agreement as agreement_analysis
 from clemgrid.analysis import turn_taking as turn_taking_analysis
 from clemgrid.games.registry import GAMES
@@ -278,43 +279,10 @@ def play_runtime(wildcards, attempt):
 
 
 def report_failed_plays(snakemake_log=None):
-    """For `onerror:`: after a run with failures, name every (model, backend, quant) whose
-    play jobs failed (their outputs are missing and the Snakemake log reports them), with
-    the logs to read: the play log and the SLURM logs the executor kept."""
-    import glob
-    import os
-    import sys
-    from pathlib import Path
-
-    logs = (
-        [snakemake_log] if isinstance(snakemake_log, str) else list(snakemake_log or [])
+    """For `onerror:` (Snakefile): name the configs whose play jobs failed, with their logs."""
+    failed_plays.report(
+        GRID, rules.play.output.transcripts, rules.play.log[0], snakemake_log
     )
-    text = "".join(Path(p).read_text() for p in logs if os.path.exists(p))
-    errors = text[text.find("Error in") :] if "Error in" in text else ""
-    failed = []
-    for c in GRID.configs:
-        keys = dict(model=c.model, backend=c.backend, quant=c.quant)
-        games = []
-        for game in GRID.games_for(c):
-            output = rules.play.output.transcripts.format(**keys, game=game)
-            if not os.path.exists(output) and (output in errors or not logs):
-                games.append(game)
-        if games:
-            failed.append((c, keys, games))
-    if not failed:
-        return
-    say = lambda text: print(text, file=sys.stderr)
-    say(f"\nPlay jobs failed for {len(failed)} of {len(GRID.configs)} configs:")
-    for c, keys, games in failed:
-        say(f"  {c.model} / {c.backend} / {c.quant}: {', '.join(games)}")
-        for game in games:
-            say(f"    log: {rules.play.log[0].format(**keys, game=game)}")
-        group = glob.escape(f"play_{c.model}_{c.backend}_{c.quant}")
-        slurm_logs = sorted(glob.glob(f"logs/slurm/group_{group}*/*.log"))
-        for path in slurm_logs[-3:]:
-            say(f"    SLURM log: {path}")
-    for path in logs:
-        say(f"Snakemake log: {path}")
 
 
 # Pairs of configs the agreement and turn-taking analyses compare (workflow/rules/agreement.smk).
