@@ -3,8 +3,7 @@ from snakemake.utils import validate
 
 from clemgrid.backends.weights import WeightsError, weight_file
 from clemgrid import failed_plays
-from clemgrid.analysis import agreement as agreement_analysis
-from clemgrid.analysis import turn_taking as turn_taking_analysis
+from clemgrid.analysis.comparisons import Comparisons
 from clemgrid.games.registry import GAMES
 from clemgrid.quantization import (
     BITSANDBYTES_KIND,
@@ -286,50 +285,13 @@ def report_failed_plays(snakemake_log=None):
 
 
 # Pairs of configs the agreement and turn-taking analyses compare (workflow/rules/agreement.smk).
-GRID_KEYS = [
-    agreement_analysis.ConfigKey(c.model, c.backend, c.quant) for c in GRID.configs
-]
-AGREEMENT_PAIRS = {
-    pair.name: pair
-    for pair in agreement_analysis.pairs_of(GRID.config, GRID_KEYS, GRID.models)
-}
-TURN_TAKING = turn_taking_analysis.experiments(GRID_KEYS, GRID.models)
-
-
-def config_games(key):
-    return GRID.games_for(GRID.play_config(key.model, key.backend, key.quant))
-
-
-def pair_games(pair):
-    """The games both configs of a pair play, in the grid's order."""
-    games_b = set(config_games(pair.b))
-    return [game for game in config_games(pair.a) if game in games_b]
-
-
-def pair_side_files(pattern, pair, key):
-    """`pattern` (transcripts or scores) of one config of a pair, for the games both play."""
-    return [
-        pattern.format(model=key.model, backend=key.backend, quant=key.quant, game=g)
-        for g in pair_games(pair)
-    ]
+COMPARISONS = Comparisons.of(GRID)
 
 
 def pair_files(pattern, side):
-    """Input function: `pattern` of one side of the pair wildcard."""
+    """Input function: `pattern` of one side ("a" or "b") of the pair wildcard."""
 
     def files(wildcards):
-        pair = AGREEMENT_PAIRS[wildcards.pair]
-        return pair_side_files(pattern, pair, getattr(pair, side))
+        return COMPARISONS.pair_files(pattern, wildcards.pair, side)
 
-    return files
-
-
-def turn_taking_files(pattern):
-    """`pattern` of both configs of every turn-taking experiment, for the games both play."""
-    files = []
-    for experiment in TURN_TAKING:
-        pair = agreement_analysis.Pair(experiment.reference, experiment.misconfigured)
-        files += pair_side_files(pattern, pair, pair.a) + pair_side_files(
-            pattern, pair, pair.b
-        )
     return files
