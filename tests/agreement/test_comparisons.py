@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -52,6 +53,8 @@ def test_default_pairs_read_the_games_both_configs_play() -> None:
     )
     assert plan.keys == [ConfigKey(*M_CPP), ConfigKey(*S), ConfigKey(*M_HF)]
     [name] = plan.pairs
+    assert re.fullmatch(plan.pair_pattern, name)
+    assert not re.fullmatch(plan.pair_pattern, name.replace(".", "x"))
     assert plan.pairs[name] == Pair(ConfigKey(*M_CPP), ConfigKey(*M_HF))
     # In the top-level order, not an entry's.
     assert plan.pair_files(PATTERN, name, "a") == ["m/llama_cpp/Q4_1/wordle"]
@@ -69,7 +72,9 @@ def test_declared_pairs_replace_the_default() -> None:
     assert plan.pair_files(PATTERN, "s.scripted.none--m.transformers.Q4_1", "a") == [
         f"s/scripted/none/{game}" for game in ("taboo", "wordle", "imagegame")
     ]
-    assert Comparisons.of(grid([M_CPP, M_HF], agreement=[])).pairs == {}
+    none = Comparisons.of(grid([M_CPP, M_HF], agreement=[]))
+    assert none.pairs == {}
+    assert re.fullmatch(none.pair_pattern, "") is None
     with pytest.raises(ValueError, match="not unique"):
         Comparisons.of(grid([M_CPP, S, M_HF], agreement=declared * 2))
 

@@ -4,7 +4,8 @@
 #   compared response by response (clemgrid.analysis.agreement);
 # - turn_taking: a deliberately misconfigured registry entry (facts.misconfigured) against its
 #   correct entry on the same backend and quant (clemgrid.analysis.turn_taking).
-import re
+# Which configs both compare, over the games both play: COMPARISONS (common.smk), planned by
+# clemgrid.analysis.comparisons.
 
 
 localrules:
@@ -30,7 +31,7 @@ rule agreement_pair:
     benchmark:
         "benchmarks/agreement_pair/{pair}.tsv"
     wildcard_constraints:
-        pair="|".join(re.escape(name) for name in COMPARISONS.pairs) or "(?!)",
+        pair=COMPARISONS.pair_pattern,
     conda:
         "../../envs/clemgrid.yaml"
     params:

@@ -9,6 +9,7 @@ Snakemake.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,6 +56,12 @@ class Comparisons:
         keys = config_keys(grid)
         pairs = {pair.name: pair for pair in pairs_of(grid.config, keys, grid.models)}
         return cls(grid, keys, pairs, turn_taking.experiments(keys, grid.models))
+
+    @property
+    def pair_pattern(self) -> str:
+        """The pair wildcard's constraint: exactly the planned names (without pairs, nothing),
+        so that the pair rule claims no other file."""
+        return "|".join(re.escape(name) for name in self.pairs) or "(?!)"
 
     def pair_files(self, pattern: str, name: str, side: str) -> list[str]:
         """`pattern` of one side ("a" or "b") of the pair named `name`."""
