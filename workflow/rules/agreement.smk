@@ -4,7 +4,8 @@
 #   compared response by response (clemgrid.analysis.agreement);
 # - turn_taking: a deliberately misconfigured registry entry (facts.misconfigured) against its
 #   correct entry on the same backend and quant (clemgrid.analysis.turn_taking).
-import re
+# Which configs both compare, over the games both play: COMPARISONS (common.smk), planned by
+# clemgrid.analysis.comparisons.
 
 
 localrules:
@@ -30,19 +31,13 @@ rule agreement_pair:
     benchmark:
         "benchmarks/agreement_pair/{pair}.tsv"
     wildcard_constraints:
-        pair="|".join(re.escape(name) for name in AGREEMENT_PAIRS) or "(?!)",
+        pair=COMPARISONS.pair_pattern,
     conda:
         "../../envs/clemgrid.yaml"
     params:
-        pair=lambda wildcards: AGREEMENT_PAIRS[wildcards.pair].to_dict(),
+        pair=lambda wildcards: COMPARISONS.pairs[wildcards.pair].to_dict(),
         # Where the model's tokenizer comes from: a local GGUF of either config's weights.
-        weights=lambda wildcards: [
-            [key.model, key.quant, {"weights": GRID.models[key.model]["weights"]}]
-            for key in (
-                AGREEMENT_PAIRS[wildcards.pair].a,
-                AGREEMENT_PAIRS[wildcards.pair].b,
-            )
-        ],
+        weights=lambda wildcards: COMPARISONS.pair_weights(wildcards.pair),
         seed=config["bootstrap"]["seed"],
     script:
         "../scripts/agreement_pair.py"
@@ -50,8 +45,8 @@ rule agreement_pair:
 
 rule agreement:
     input:
-        summaries=expand(rules.agreement_pair.output.summary, pair=AGREEMENT_PAIRS),
-        games=expand(rules.agreement_pair.output.games, pair=AGREEMENT_PAIRS),
+        summaries=expand(rules.agreement_pair.output.summary, pair=COMPARISONS.pairs),
+        games=expand(rules.agreement_pair.output.games, pair=COMPARISONS.pairs),
     output:
         summary=report(
             "results/analysis/agreement/summary.csv",
@@ -75,8 +70,8 @@ rule agreement:
 
 rule turn_taking:
     input:
-        transcripts=turn_taking_files(rules.play.output.transcripts),
-        scores=turn_taking_files(rules.score.output.scores),
+        transcripts=COMPARISONS.turn_taking_files(rules.play.output.transcripts),
+        scores=COMPARISONS.turn_taking_files(rules.score.output.scores),
     output:
         summary=report(
             "results/analysis/turn_taking/summary.csv",
@@ -94,8 +89,8 @@ rule turn_taking:
     conda:
         "../../envs/clemgrid.yaml"
     params:
-        experiments=[e.to_dict() for e in TURN_TAKING],
+        experiments=[e.to_dict() for e in COMPARISONS.turn_taking],
         # A misconfigured registry entry whose comparison the grid does not allow: said, not failed.
-        notes=turn_taking_analysis.missing(GRID_KEYS, GRID.models),
+        notes=COMPARISONS.turn_taking_notes(),
     script:
         "../scripts/turn_taking.py"

@@ -2,8 +2,8 @@ from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
 from clemgrid.backends.weights import WeightsError, weight_file
-from clemgrid.analysis import agreement as agreement_analysis
-from clemgrid.analysis import turn_taking as turn_taking_analysis
+from clemgrid import failed_plays
+from clemgrid.analysis.comparisons import Comparisons
 from clemgrid.games.registry import GAMES
 from clemgrid.quantization import (
     BITSANDBYTES_KIND,
@@ -278,90 +278,20 @@ def play_runtime(wildcards, attempt):
 
 
 def report_failed_plays(snakemake_log=None):
-    """For `onerror:`: after a run with failures, name every (model, backend, quant) whose
-    play jobs failed (their outputs are missing and the Snakemake log reports them), with
-    the logs to read: the play log and the SLURM logs the executor kept."""
-    import glob
-    import os
-    import sys
-    from pathlib import Path
-
-    logs = (
-        [snakemake_log] if isinstance(snakemake_log, str) else list(snakemake_log or [])
+    """For `onerror:` (Snakefile): name the configs whose play jobs failed, with their logs."""
+    failed_plays.report(
+        GRID, rules.play.output.transcripts, rules.play.log[0], snakemake_log
     )
-    text = "".join(Path(p).read_text() for p in logs if os.path.exists(p))
-    errors = text[text.find("Error in") :] if "Error in" in text else ""
-    failed = []
-    for c in GRID.configs:
-        keys = dict(model=c.model, backend=c.backend, quant=c.quant)
-        games = []
-        for game in GRID.games_for(c):
-            output = rules.play.output.transcripts.format(**keys, game=game)
-            if not os.path.exists(output) and (output in errors or not logs):
-                games.append(game)
-        if games:
-            failed.append((c, keys, games))
-    if not failed:
-        return
-    say = lambda text: print(text, file=sys.stderr)
-    say(f"\nPlay jobs failed for {len(failed)} of {len(GRID.configs)} configs:")
-    for c, keys, games in failed:
-        say(f"  {c.model} / {c.backend} / {c.quant}: {', '.join(games)}")
-        for game in games:
-            say(f"    log: {rules.play.log[0].format(**keys, game=game)}")
-        group = glob.escape(f"play_{c.model}_{c.backend}_{c.quant}")
-        slurm_logs = sorted(glob.glob(f"logs/slurm/group_{group}*/*.log"))
-        for path in slurm_logs[-3:]:
-            say(f"    SLURM log: {path}")
-    for path in logs:
-        say(f"Snakemake log: {path}")
 
 
 # Pairs of configs the agreement and turn-taking analyses compare (workflow/rules/agreement.smk).
-GRID_KEYS = [
-    agreement_analysis.ConfigKey(c.model, c.backend, c.quant) for c in GRID.configs
-]
-AGREEMENT_PAIRS = {
-    pair.name: pair
-    for pair in agreement_analysis.pairs_of(GRID.config, GRID_KEYS, GRID.models)
-}
-TURN_TAKING = turn_taking_analysis.experiments(GRID_KEYS, GRID.models)
-
-
-def config_games(key):
-    return GRID.games_for(GRID.play_config(key.model, key.backend, key.quant))
-
-
-def pair_games(pair):
-    """The games both configs of a pair play, in the grid's order."""
-    games_b = set(config_games(pair.b))
-    return [game for game in config_games(pair.a) if game in games_b]
-
-
-def pair_side_files(pattern, pair, key):
-    """`pattern` (transcripts or scores) of one config of a pair, for the games both play."""
-    return [
-        pattern.format(model=key.model, backend=key.backend, quant=key.quant, game=g)
-        for g in pair_games(pair)
-    ]
+COMPARISONS = Comparisons.of(GRID)
 
 
 def pair_files(pattern, side):
-    """Input function: `pattern` of one side of the pair wildcard."""
+    """Input function: `pattern` of one side ("a" or "b") of the pair wildcard."""
 
     def files(wildcards):
-        pair = AGREEMENT_PAIRS[wildcards.pair]
-        return pair_side_files(pattern, pair, getattr(pair, side))
+        return COMPARISONS.pair_files(pattern, wildcards.pair, side)
 
-    return files
-
-
-def turn_taking_files(pattern):
-    """`pattern` of both configs of every turn-taking experiment, for the games both play."""
-    files = []
-    for experiment in TURN_TAKING:
-        pair = agreement_analysis.Pair(experiment.reference, experiment.misconfigured)
-        files += pair_side_files(pattern, pair, pair.a) + pair_side_files(
-            pattern, pair, pair.b
-        )
     return files
