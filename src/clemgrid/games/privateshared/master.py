@@ -11,11 +11,11 @@ The game master's logic is the questioner's: it is not a player and makes no req
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib.resources import files
 from typing import Any
 
 from clemgrid.backends.base import Message
 from clemgrid.games.base import GameMaster, Instance, Move, Outcome, Request
+from clemgrid.games.dialogue import prompt_loader
 from clemgrid.games.privateshared.demonstrations import chosen
 from clemgrid.games.privateshared.parse import (
     ASIDE_TAG,
@@ -29,8 +29,7 @@ INVALID_LABEL = 2  # a probe's value when it got no valid answer (clembench's la
 SLOT_FORMAT_ERROR = "invalid format: the answer must be one line starting with 'ANSWER:'"
 
 
-def _prompt(name: str) -> str:
-    return files(__package__).joinpath(f"prompts/{name}.txt").read_text("utf-8").rstrip("\n")
+_prompt = prompt_loader(__package__)
 
 
 RETRIES: tuple[str, ...] = tuple(_prompt("retries").split("\n"))
