@@ -11,6 +11,7 @@ from clemgrid.games.imagegame import GAME
 from clemgrid.games.imagegame.master import ImageGameMaster, follower_prompt, question
 from clemgrid.games.imagegame.scorer import score
 from clemgrid.games.imagegame.scripted import POLICIES, scripted_player
+from clemgrid.games.testing import play_episode
 from clemgrid.testing import FUZZ_EXAMPLES
 
 INSTANCES = GAME.load_instances()
@@ -20,24 +21,8 @@ MAX_REQUESTS = 2 * 25
 def play(
     instance: Instance, answer: Callable[[str, list[dict]], str]
 ) -> tuple[ImageGameMaster, list[dict]]:
-    """A minimal engine: alternate pending()/receive() until the episode ends."""
-    master = ImageGameMaster(instance)
-    turns = []
-    while (request := master.pending()) is not None:
-        assert len(turns) < MAX_REQUESTS, "the episode did not end"
-        response = answer(request.role, request.messages)
-        move = master.receive(response)
-        turns.append(
-            {
-                "turn": request.turn,
-                "step": len(turns),
-                "player": request.player,
-                "role": request.role,
-                "response": response,
-                "valid": move.valid,
-                "reason": move.reason,
-            }
-        )
+    master, turns = play_episode(GAME, instance, lambda r: answer(r.role, r.messages), MAX_REQUESTS)
+    assert isinstance(master, ImageGameMaster)
     return master, turns
 
 

@@ -17,6 +17,7 @@ from clemgrid.games.privateshared.master import (
 )
 from clemgrid.games.privateshared.scorer import score
 from clemgrid.games.privateshared.scripted import NO_ANSWER, POLICIES, scripted_player
+from clemgrid.games.testing import play_episode
 from clemgrid.testing import FUZZ_EXAMPLES
 
 INSTANCES = GAME.load_instances()
@@ -26,24 +27,9 @@ EXPERIMENTS = ("travel-booking", "job-interview", "restaurant", "things-places",
 def play(
     instance: Instance, answer: Callable[[list[dict]], str]
 ) -> tuple[PrivateSharedMaster, list[dict]]:
-    """A minimal engine: pending()/receive() until the episode ends."""
-    master = PrivateSharedMaster(instance)
-    turns = []
-    while (request := master.pending()) is not None:
-        assert len(turns) < max_requests(instance.payload), "the episode did not end"
-        response = answer(request.messages)
-        move = master.receive(response)
-        turns.append(
-            {
-                "turn": request.turn,
-                "step": len(turns),
-                "player": request.player,
-                "role": request.role,
-                "response": response,
-                "valid": move.valid,
-                "reason": move.reason,
-            }
-        )
+    limit = max_requests(instance.payload)
+    master, turns = play_episode(GAME, instance, lambda r: answer(r.messages), limit)
+    assert isinstance(master, PrivateSharedMaster)
     return master, turns
 
 

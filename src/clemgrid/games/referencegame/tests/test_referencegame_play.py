@@ -11,6 +11,7 @@ from clemgrid.games.referencegame import GAME
 from clemgrid.games.referencegame.master import ReferenceGameMaster, listener_prompt
 from clemgrid.games.referencegame.scorer import score
 from clemgrid.games.referencegame.scripted import POLICIES, scripted_player
+from clemgrid.games.testing import play_episode
 from clemgrid.testing import FUZZ_EXAMPLES
 
 INSTANCES = GAME.load_instances()
@@ -27,24 +28,8 @@ EXPERIMENTS = (
 def play(
     instance: Instance, answer: Callable[[str, list[dict]], str]
 ) -> tuple[ReferenceGameMaster, list[dict]]:
-    """A minimal engine: alternate pending()/receive() until the episode ends."""
-    master = ReferenceGameMaster(instance)
-    turns = []
-    while (request := master.pending()) is not None:
-        assert len(turns) < 2, "the episode did not end"
-        response = answer(request.role, request.messages)
-        move = master.receive(response)
-        turns.append(
-            {
-                "turn": request.turn,
-                "step": len(turns),
-                "player": request.player,
-                "role": request.role,
-                "response": response,
-                "valid": move.valid,
-                "reason": move.reason,
-            }
-        )
+    master, turns = play_episode(GAME, instance, lambda r: answer(r.role, r.messages), 2)
+    assert isinstance(master, ReferenceGameMaster)
     return master, turns
 
 
