@@ -104,6 +104,23 @@ def test_nonsense_aborts_every_episode(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", GAMES)
+def test_requests_carry_copies_and_ended_episodes_refuse_answers(name: str) -> None:
+    game = GAMES[name]
+    master = game.master(instances(name)[0], game.demonstrations)
+    request = master.pending()
+    assert request is not None
+    request.messages[0]["content"] = "changed"
+    assert master.pending().messages[0]["content"] != "changed"
+    for _ in range(100):
+        if master.pending() is None:
+            break
+        master.receive("Hmm, interesting. 42 ~")
+    assert master.pending() is None
+    with pytest.raises(RuntimeError, match="ended"):
+        master.receive(request.messages[-1]["content"])
+
+
+@pytest.mark.parametrize("name", GAMES)
 def test_play_is_deterministic(name: str) -> None:
     """Synthetic players mix the policies within an episode, reaching more of the rules."""
     first, second = (run(name, ScriptedBackend(GAMES[name], SYNTHETIC)) for _ in range(2))

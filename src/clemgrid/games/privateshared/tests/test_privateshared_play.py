@@ -128,18 +128,6 @@ def test_chats_follow_clembench() -> None:
     assert probe.messages[3]["content"] == "ANSWER: On March 3"
 
 
-def test_requests_carry_copies_and_ended_episodes_refuse_answers() -> None:
-    master = PrivateSharedMaster(INSTANCES[0], demonstrations=3)
-    request = master.pending()
-    request.messages[0]["content"] = "changed"
-    assert master.pending().messages[0]["content"] != "changed"
-    for _ in range(MAX_TRIES):
-        master.receive("no tag")
-    assert master.pending() is None
-    with pytest.raises(RuntimeError):
-        master.receive("ASIDE: yes")
-
-
 def test_unknown_policy_and_chat_are_rejected() -> None:
     with pytest.raises(ValueError, match="unknown privateshared policy"):
         scripted_player("genius", [])
