@@ -8,10 +8,8 @@ The episode's quality is the cell F1 of the last grid (success from F1 ≥ 99, e
 
 from __future__ import annotations
 
-from importlib.resources import files
-
-from clemgrid.backends.base import Message
-from clemgrid.games.base import GameMaster, Instance, Move, Outcome, Request, insert_examples
+from clemgrid.games.base import Instance, Move, Outcome, insert_examples
+from clemgrid.games.dialogue import DialogueMaster, prompt_loader
 from clemgrid.games.imagegame.demonstrations import chosen
 from clemgrid.games.imagegame.parse import (
     EMPTY,
@@ -32,8 +30,7 @@ GRID_FORMAT_ERROR = "invalid format: the answer must be the grid only"
 SUCCESS_F1 = 99  # clembench: success iff the last F1 is at least 99
 
 
-def _prompt(name: str) -> str:
-    return files(__package__).joinpath(f"prompts/{name}.txt").read_text("utf-8").rstrip("\n")
+_prompt = prompt_loader(__package__)
 
 
 def max_turns(payload: dict) -> int:
@@ -105,70 +102,47 @@ def outcome_of(scores: CellScores) -> Outcome:
     return "success" if scores.f1 >= SUCCESS_F1 else "lost"
 
 
-class ImageGameMaster(GameMaster):
+class ImageGameMaster(DialogueMaster):
     """The giver is asked the same question every turn after the first; the follower gets the
     first line of each valid instruction, the first one after its prompt (as clembench does)."""
+
+    roles = ROLES
 
     def __init__(self, instance: Instance, demonstrations: int = 0) -> None:
         super().__init__(instance, demonstrations)
         self.payload = instance.payload
-        self.histories: dict[str, list[Message]] = {
-            GIVER: [{"role": "user", "content": giver_prompt(self.payload, demonstrations)}],
-            FOLLOWER: [],
-        }
-        self.turn = 0
         self.scores = CellScores(0.0, 0.0, 0.0)  # of the last grid clembench could compare
-        self.outcome: Outcome | None = None  # set once the episode has ended
-        self._next: str | None = GIVER
+        self.tell(GIVER, giver_prompt(self.payload, demonstrations))
 
-    def pending(self) -> Request | None:
-        if self._next is None:
-            return None
-        messages = [dict(message) for message in self.histories[self._next]]
-        return Request(self._next, ROLES[self._next], self.turn, messages)
+    def opening(self, player: str, content: str) -> str:
+        if player == FOLLOWER:
+            return follower_prompt(self.payload, content, self.demonstrations)
+        return content
 
-    def receive(self, response: str) -> Move:
-        player = self._next
-        if player is None:
-            raise RuntimeError("the episode has ended; there is nothing to answer")
-        self.histories[player].append({"role": "assistant", "content": response})
+    def respond(self, player: str, response: str) -> Move:
         if player == GIVER:
             return self._receive_instruction(response)
         return self._receive_grid(response)
 
-    def _end(self, outcome: Outcome) -> None:
-        self.outcome = outcome
-        self._next = None
-
-    def _tell(self, player: str, content: str) -> None:
-        self.histories[player].append({"role": "user", "content": content})
-        self._next = player
-
     def _receive_instruction(self, response: str) -> Move:
         if is_done(response, self.payload["player_1_terminate_pattern"]):
-            self._end(outcome_of(self.scores))
+            self.end(outcome_of(self.scores))
             return Move(True, "done", {"done": True})
         instruction = parse_instruction(response, self.payload["player_1_response_pattern"])
         if not instruction.well_formed:
-            self._end("aborted")
+            self.end("aborted")
             return Move(False, INSTRUCTION_FORMAT_ERROR)
-        first = not self.histories[FOLLOWER]
-        self._tell(
-            FOLLOWER,
-            follower_prompt(self.payload, instruction.line, self.demonstrations)
-            if first
-            else instruction.line,
-        )
+        self.tell(FOLLOWER, instruction.line)
         return Move(True, "ok", {"instruction": instruction.line})
 
     def _receive_grid(self, response: str) -> Move:
         if not is_grid(response, self.payload["player_2_response_pattern"]):
-            self._end("aborted")
+            self.end("aborted")
             return Move(False, GRID_FORMAT_ERROR)
         self.scores = compare(self.payload["target_grid"], response) or self.scores
         self.turn += 1
         if self.turn >= max_turns(self.payload):
-            self._end(outcome_of(self.scores))
+            self.end(outcome_of(self.scores))
             return Move(True, "no turns left", self.scores._asdict())
-        self._tell(GIVER, question())
+        self.tell(GIVER, question())
         return Move(True, "ok", self.scores._asdict())

@@ -11,11 +11,11 @@ The game master's logic is the questioner's: it is not a player and makes no req
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib.resources import files
 from typing import Any
 
 from clemgrid.backends.base import Message
-from clemgrid.games.base import GameMaster, Instance, Move, Outcome, Request
+from clemgrid.games.base import Instance, Move, Outcome
+from clemgrid.games.dialogue import DialogueMaster, prompt_loader
 from clemgrid.games.privateshared.demonstrations import chosen
 from clemgrid.games.privateshared.parse import (
     ASIDE_TAG,
@@ -29,8 +29,7 @@ INVALID_LABEL = 2  # a probe's value when it got no valid answer (clembench's la
 SLOT_FORMAT_ERROR = "invalid format: the answer must be one line starting with 'ANSWER:'"
 
 
-def _prompt(name: str) -> str:
-    return files(__package__).joinpath(f"prompts/{name}.txt").read_text("utf-8").rstrip("\n")
+_prompt = prompt_loader(__package__)
 
 
 RETRIES: tuple[str, ...] = tuple(_prompt("retries").split("\n"))
@@ -121,11 +120,13 @@ class Record:
         self.requests, self.parsed, self.violated = ([0] * (self.slot_count + 1) for _ in range(3))
 
 
-class PrivateSharedMaster(GameMaster):
+class PrivateSharedMaster(DialogueMaster):
     """The answerer's chat is the dialogue with the questioner (after the prompt and a fixed
     "Ok." from the answerer, as in clembench); each probe is asked on a copy of it plus the
     probe, so probes never enter the dialogue. The requests go out without clembench's
     "answer only this question" coda: its game master only logged that text."""
+
+    roles = {ANSWERER: ROLE}
 
     def __init__(self, instance: Instance, demonstrations: int = 0) -> None:
         super().__init__(instance, demonstrations)
@@ -136,39 +137,39 @@ class PrivateSharedMaster(GameMaster):
         self.requests: dict[str, str] = payload["requests"]
         self.probes: list[list[dict[str, str]]] = payload["probes"]
         prompt = answerer_prompt(instance.experiment, self.tag, self.slots, demonstrations)
-        self.history: list[Message] = [
-            {"role": "user", "content": prompt},
-            {"role": "assistant", "content": "Ok."},
-        ]
+        self.tell(ANSWERER, prompt)
+        self.history.append({"role": "assistant", "content": "Ok."})
         self.told = {slot: turn for turn, slot in enumerate(self.order)}  # clembench's probe_gt
         self.record = Record(len(self.order))
         self.turn = 0  # the probing round under way, or the one that follows the request asked
-        self.outcome: Outcome | None = None  # set once the episode has ended
         self.abort_reason: str | None = None
         self._asking_slot = False
         self._probe = 0  # index of the probe asked in the current round
         self._tries = 1
         self._start_probing()
 
-    def pending(self) -> Request | None:
-        if self.outcome is not None:
-            return None
-        messages = [dict(message) for message in self.history]
+    @property
+    def history(self) -> list[Message]:
+        """The dialogue with the questioner."""
+        return self.histories[ANSWERER]
+
+    def messages(self, player: str) -> list[Message]:
+        messages = super().messages(player)
         if not self._asking_slot:
             question = self.probes[self.turn][self._probe]["question"]
             messages.append({"role": "user", "content": probe_prompt(question, self._tries)})
-        return Request(ANSWERER, ROLE, self.turn, messages)
+        return messages
 
-    def receive(self, response: str) -> Move:
-        if self.outcome is not None:
-            raise RuntimeError("the episode has ended; there is nothing to answer")
+    def respond(self, player: str, response: str) -> Move:
         self.record.requests[self.turn] += 1
         if self._asking_slot:
             return self._receive_slot_answer(response)
+        self.history.pop()  # a probe's answer stays out of the dialogue, as its question does
         return self._receive_probe_answer(response)
 
-    def _end(self, outcome: Outcome, abort_reason: str | None = None) -> None:
-        self.outcome, self.abort_reason = outcome, abort_reason
+    def end(self, outcome: Outcome, abort_reason: str | None = None) -> None:
+        super().end(outcome)
+        self.abort_reason = abort_reason
 
     def _start_probing(self) -> None:
         self.record.rounds.append(
@@ -182,7 +183,7 @@ class PrivateSharedMaster(GameMaster):
     def _ask_next_slot(self) -> None:
         slot = self.order[self.turn]
         self.turn += 1
-        self.history.append({"role": "user", "content": f"{self.tag}: {self.requests[slot]}"})
+        self.tell(ANSWERER, f"{self.tag}: {self.requests[slot]}")
         self._asking_slot = True
 
     def _receive_probe_answer(self, response: str) -> Move:
@@ -192,7 +193,7 @@ class PrivateSharedMaster(GameMaster):
             self.record.violated[self.turn] += 1
             self._tries += 1
             if self._tries > MAX_TRIES:
-                self._end("aborted", PROBE_FORMAT_ERROR)
+                self.end("aborted", PROBE_FORMAT_ERROR)
                 return Move(False, PROBE_FORMAT_ERROR)
             return Move(False, f"invalid probe answer; asking again (try {self._tries})")
         self.record.parsed[self.turn] += 1
@@ -205,17 +206,16 @@ class PrivateSharedMaster(GameMaster):
         if self.turn < len(self.order):
             self._ask_next_slot()
             return Move(True, "probe answered", parsed)
-        self._end("success" if self._all_right() else "lost")
+        self.end("success" if self._all_right() else "lost")
         return Move(True, "probe answered; all requests done", parsed)
 
     def _receive_slot_answer(self, response: str) -> Move:
         asked = self.turn - 1  # index of the request in the order
         slot = self.order[asked]
-        self.history.append({"role": "assistant", "content": response})
         answer = parse_slot_answer(response)
         if answer is None:
             self.record.violated[self.turn] += 1
-            self._end("aborted", SLOT_FORMAT_ERROR)
+            self.end("aborted", SLOT_FORMAT_ERROR)
             return Move(False, SLOT_FORMAT_ERROR)
         self.record.parsed[self.turn] += 1
         filled = mentions(response, self.slots[slot])

@@ -7,10 +7,8 @@ expression or answer aborts the episode; a wrong choice loses it.
 
 from __future__ import annotations
 
-from importlib.resources import files
-
-from clemgrid.backends.base import Message
-from clemgrid.games.base import GameMaster, Instance, Move, Outcome, Request, insert_examples
+from clemgrid.games.base import Instance, Move, insert_examples
+from clemgrid.games.dialogue import DialogueMaster, prompt_loader
 from clemgrid.games.referencegame.demonstrations import ORDINALS, chosen
 from clemgrid.games.referencegame.parse import is_target, parse_answer, parse_expression
 
@@ -22,8 +20,7 @@ EXPRESSION_FORMAT_ERROR = (
 ANSWER_FORMAT_ERROR = "invalid format: the answer must start with 'Answer: ' and name one grid"
 
 
-def _prompt(name: str) -> str:
-    return files(__package__).joinpath(f"prompts/{name}.txt").read_text("utf-8").rstrip("\n")
+_prompt = prompt_loader(__package__)
 
 
 def _examples(blocks: list[str]) -> str:
@@ -82,56 +79,43 @@ def listener_prompt(payload: dict, expression: str, demonstrations: int = 0) -> 
     return insert_examples(prompt, "First:", listener_examples(demonstrations))
 
 
-class ReferenceGameMaster(GameMaster):
+class ReferenceGameMaster(DialogueMaster):
     """Each player gets a single user message; clembench's empty system message is left out
     (its backends drop an empty system message before generation)."""
+
+    roles = ROLES
 
     def __init__(self, instance: Instance, demonstrations: int = 0) -> None:
         super().__init__(instance, demonstrations)
         self.payload = instance.payload
-        self.histories: dict[str, list[Message]] = {
-            SPEAKER: [{"role": "user", "content": speaker_prompt(self.payload, demonstrations)}],
-            LISTENER: [],
-        }
-        self.outcome: Outcome | None = None  # set once the episode has ended
-        self._next: str | None = SPEAKER
+        self.tell(SPEAKER, speaker_prompt(self.payload, demonstrations))
 
-    def pending(self) -> Request | None:
-        if self._next is None:
-            return None
-        messages = [dict(message) for message in self.histories[self._next]]
-        return Request(self._next, ROLES[self._next], 0, messages)
+    def opening(self, player: str, content: str) -> str:
+        """The listener's prompt holds the speaker's whole answer among the grids."""
+        if player == LISTENER:
+            return listener_prompt(self.payload, content, self.demonstrations)
+        return content
 
-    def receive(self, response: str) -> Move:
-        player = self._next
-        if player is None:
-            raise RuntimeError("the episode has ended; there is nothing to answer")
-        self.histories[player].append({"role": "assistant", "content": response})
+    def respond(self, player: str, response: str) -> Move:
         if player == SPEAKER:
             return self._receive_expression(response)
         return self._receive_answer(response)
 
-    def _end(self, outcome: Outcome) -> None:
-        self.outcome = outcome
-        self._next = None
-
     def _receive_expression(self, response: str) -> Move:
         expression = parse_expression(response, self.payload["player_1_response_pattern"])
         if not expression.well_formed:
-            self._end("aborted")
+            self.end("aborted")
             return Move(False, EXPRESSION_FORMAT_ERROR)
-        content = listener_prompt(self.payload, response, self.demonstrations)
-        self.histories[LISTENER].append({"role": "user", "content": content})
-        self._next = LISTENER
+        self.tell(LISTENER, response)
         return Move(True, "ok", {"expression": expression.content})
 
     def _receive_answer(self, response: str) -> Move:
         answer = parse_answer(response, self.payload["player_2_response_pattern"])
         if not answer.well_formed:
-            self._end("aborted")
+            self.end("aborted")
             return Move(False, ANSWER_FORMAT_ERROR)
         correct = is_target(answer.answer, self.payload["target_grid_name"])
-        self._end("success" if correct else "lost")
+        self.end("success" if correct else "lost")
         reason = "correct choice" if correct else "wrong choice"
         if not answer.only_answer:
             reason += " (text after the answer ignored)"

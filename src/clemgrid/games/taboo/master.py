@@ -6,10 +6,8 @@ most MAX_TURNS turns. A malformed answer aborts the episode, a clue using a tabo
 
 from __future__ import annotations
 
-from importlib.resources import files
-
-from clemgrid.backends.base import Message
-from clemgrid.games.base import GameMaster, Instance, Move, Outcome, Request
+from clemgrid.games.base import Instance, Move
+from clemgrid.games.dialogue import DialogueMaster, merged, prompt_loader
 from clemgrid.games.taboo.demonstrations import describer_examples, guesser_examples
 from clemgrid.games.taboo.parse import CLUE_TAG, GUESS_TAG, parse_clue, parse_guess
 
@@ -20,8 +18,7 @@ CLUE_FORMAT_ERROR = f"invalid format: the clue must start with '{CLUE_TAG}'"
 GUESS_FORMAT_ERROR = f"invalid format: the guess must start with '{GUESS_TAG}'"
 
 
-def _prompt(name: str) -> str:
-    return files(__package__).joinpath(f"prompts/{name}.txt").read_text("utf-8").rstrip("\n")
+_prompt = prompt_loader(__package__)
 
 
 def describer_prompt(target_word: str, related_words: list[str], demonstrations: int = 0) -> str:
@@ -42,80 +39,53 @@ def guesser_prompt(demonstrations: int = 0) -> str:
     return f"{body}\n\n{guesser_examples(demonstrations)}\n\n{closing}"
 
 
-class TabooMaster(GameMaster):
+class TabooMaster(DialogueMaster):
     """Each player keeps its own chat; the other's raw answer is passed on verbatim, and the
     guesser's first message is its prompt + blank line + the first clue (as clembench does)."""
+
+    roles = ROLES
 
     def __init__(self, instance: Instance, demonstrations: int = 0) -> None:
         super().__init__(instance, demonstrations)
         self.target_word: str = instance.payload["target_word"]
         self.related_words: list[str] = list(instance.payload["related_words"])
-        self.histories: dict[str, list[Message]] = {
-            DESCRIBER: [
-                {
-                    "role": "user",
-                    "content": describer_prompt(
-                        self.target_word, self.related_words, demonstrations
-                    ),
-                }
-            ],
-            GUESSER: [],
-        }
-        self.turn = 0
-        self.outcome: Outcome | None = None  # set once the episode has ended
-        self._next: str | None = DESCRIBER
+        self.tell(DESCRIBER, describer_prompt(self.target_word, self.related_words, demonstrations))
 
-    def pending(self) -> Request | None:
-        if self._next is None:
-            return None
-        messages = [dict(message) for message in self.histories[self._next]]
-        return Request(self._next, ROLES[self._next], self.turn, messages)
+    def opening(self, player: str, content: str) -> str:
+        return (
+            merged(guesser_prompt(self.demonstrations), content) if player == GUESSER else content
+        )
 
-    def receive(self, response: str) -> Move:
-        player = self._next
-        if player is None:
-            raise RuntimeError("the episode has ended; there is nothing to answer")
-        self.histories[player].append({"role": "assistant", "content": response})
+    def respond(self, player: str, response: str) -> Move:
         if player == DESCRIBER:
             return self._receive_clue(response)
         return self._receive_guess(response)
 
-    def _end(self, outcome: Outcome) -> None:
-        self.outcome = outcome
-        self._next = None
-
-    def _tell(self, player: str, content: str) -> None:
-        self.histories[player].append({"role": "user", "content": content})
-        self._next = player
-
     def _receive_clue(self, response: str) -> Move:
         clue = parse_clue(response, self.target_word, self.related_words)
         if not clue.well_formed:
-            self._end("aborted")
+            self.end("aborted")
             return Move(False, CLUE_FORMAT_ERROR)
         parsed = {"clue": clue.text}
         if clue.taboo_word is not None:
-            self._end("lost")
+            self.end("lost")
             return Move(False, f"taboo word: {clue.taboo_word}", {**parsed, "word": clue.clue_word})
-        first = not self.histories[GUESSER]
-        self._tell(
-            GUESSER, f"{guesser_prompt(self.demonstrations)}\n\n{response}" if first else response
-        )
+        self.tell(GUESSER, response)
         return Move(True, "ok", parsed)
 
     def _receive_guess(self, response: str) -> Move:
         guess = parse_guess(response)
         if not guess.well_formed:
-            self._end("aborted")
+            self.end("aborted")
             return Move(False, GUESS_FORMAT_ERROR)
         correct = guess.word == self.target_word
         parsed = {"guess": guess.word, "correct": correct}
         if correct:
-            self._end("success")
+            self.end("success")
             return Move(True, "correct guess", parsed)
         if self.turn + 1 >= MAX_TURNS:
-            self._end("lost")
+            self.end("lost")
             return Move(True, "wrong guess, no tries left", parsed)
         self.turn += 1
-        self._tell(DESCRIBER, response)
+        self.tell(DESCRIBER, response)
         return Move(True, "wrong guess", parsed)

@@ -7,11 +7,10 @@ request to retry). The letter feedback is computed here, not by a model.
 
 from __future__ import annotations
 
-from importlib.resources import files
 from typing import Any, ClassVar
 
-from clemgrid.backends.base import Message
-from clemgrid.games.base import GameMaster, Instance, Move, Outcome, Request, insert_examples
+from clemgrid.games.base import Instance, Move, insert_examples
+from clemgrid.games.dialogue import DialogueMaster, prompt_loader
 from clemgrid.games.wordle_common.demonstrations import (
     CLUE_GAMES,
     CONSULTATIONS,
@@ -53,8 +52,7 @@ RETRY_MESSAGES = {
 CRITIC_RETRY_MESSAGE = 'Your answer has no line "agreement: yes" or "agreement: no". Answer with exactly these two lines:\nagreement: yes or no\nexplanation: <a short reason>\nPlease try again.'
 
 
-def _prompt(name: str) -> str:
-    return files(__package__).joinpath(f"prompts/{name}.txt").read_text("utf-8").rstrip("\n")
+_prompt = prompt_loader(__package__)
 
 
 def critic_report(verdict: str, judged: str, explanation: str | None) -> str:
@@ -128,48 +126,32 @@ def critic_prompt(first_consultation: str, demonstrations: int = 0) -> str:
     return insert_examples(prompt, "Here is the first guess.", critic_examples(demonstrations))
 
 
-class WordleMaster(GameMaster):
-    """Plain wordle; the subclasses below only change the variant."""
+class WordleMaster(DialogueMaster):
+    """Plain wordle; the subclasses below only change the variant. WordleRules decides who
+    answers next, the turn and the outcome; this class keeps the chats in step with it."""
 
     variant: ClassVar[Variant] = WORDLE
+    roles = {player: role for role, player in PLAYERS.items()}
 
     def __init__(self, instance: Instance, demonstrations: int = 0) -> None:
         super().__init__(instance, demonstrations)
         self.clue: str = instance.payload["clue"]
         self.rules = WordleRules(instance.payload["target_word"], self.variant.use_critic)
-        self.histories: dict[str, list[Message]] = {
-            PLAYERS[GUESSER]: [
-                {
-                    "role": "user",
-                    "content": guesser_prompt(self.variant, self.clue, demonstrations),
-                }
-            ],
-            PLAYERS[CRITIC]: [],
-        }
         self._judged = ""  # the guess the critic is judging
+        self.tell(PLAYERS[GUESSER], guesser_prompt(self.variant, self.clue, demonstrations))
 
-    @property
-    def outcome(self) -> Outcome | None:
-        """Set once the episode has ended."""
-        return self.rules.outcome
+    def opening(self, player: str, content: str) -> str:
+        return critic_prompt(content, self.demonstrations) if player == PLAYERS[CRITIC] else content
 
-    def pending(self) -> Request | None:
-        role = self.rules.expects
-        if role is None:
-            return None
-        messages = [dict(message) for message in self.histories[PLAYERS[role]]]
-        return Request(PLAYERS[role], role, self.rules.turn, messages)
-
-    def receive(self, response: str) -> Move:
-        role = self.rules.expects
-        if role is None:
-            raise RuntimeError("the episode has ended; there is nothing to answer")
-        self.histories[PLAYERS[role]].append({"role": "assistant", "content": response})
-        return self._react(self.rules.consume(response))
+    def respond(self, player: str, response: str) -> Move:
+        move = self._react(self.rules.consume(response))
+        self.turn, self.outcome = self.rules.turn, self.rules.outcome
+        self.next_player = None if self.rules.expects is None else PLAYERS[self.rules.expects]
+        return move
 
     def _tell(self, role: str, content: str) -> None:
         if self.rules.expects is not None:  # nothing more is said once the episode has ended
-            self.histories[PLAYERS[role]].append({"role": "user", "content": content})
+            self.tell(PLAYERS[role], content)
 
     def _react(self, event: Event) -> Move:
         if event.kind in ("critic_error", "opinion"):
@@ -214,8 +196,6 @@ class WordleMaster(GameMaster):
         shown = consultation(
             self.clue, word, explanation, None if last is None else (last.word, last.colors)
         )
-        if not self.histories[PLAYERS[CRITIC]]:
-            shown = critic_prompt(shown, self.demonstrations)
         self._tell(CRITIC, shown)
 
 

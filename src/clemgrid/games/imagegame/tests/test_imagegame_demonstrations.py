@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from clemgrid.games.base import Instance, few_shot
+from clemgrid.games.base import GameMaster, GameSpec, Instance, TurnRow, few_shot
 from clemgrid.games.imagegame import GAME
 from clemgrid.games.imagegame.demonstrations import DEMONSTRATIONS, MAX_DEMONSTRATIONS
 from clemgrid.games.imagegame.master import (
@@ -15,6 +15,7 @@ from clemgrid.games.imagegame.master import (
     question,
 )
 from clemgrid.games.imagegame.parse import EMPTY, compare, is_done, is_grid, parse_instruction
+from clemgrid.games.testing import play_episode, policy_player
 
 INSTANCES = GAME.load_instances()
 EXAMPLE = re.compile(r"^Example \d+\.", re.MULTILINE)
@@ -28,15 +29,8 @@ def filled(grid: str) -> tuple[tuple[bool, ...], ...]:
     )
 
 
-def play(spec, instance: Instance, policy: str) -> tuple[object, list[dict]]:
-    master = spec.master(instance, spec.demonstrations)
-    turns = []
-    while (request := master.pending()) is not None:
-        response = spec.scripted_player(policy, request.messages)
-        master.receive(response)
-        turns.append({"turn": request.turn, "step": len(turns), "role": request.role})
-        turns[-1].update(player=request.player, response=response)
-    return master, turns
+def play(spec: GameSpec, instance: Instance, policy: str) -> tuple[GameMaster, list[TurnRow]]:
+    return play_episode(spec, instance, policy_player(spec, policy))
 
 
 def test_there_are_at_least_three_demonstrations() -> None:

@@ -11,6 +11,7 @@ from clemgrid.games.imagegame import GAME
 from clemgrid.games.imagegame.master import ImageGameMaster, follower_prompt, question
 from clemgrid.games.imagegame.scorer import score
 from clemgrid.games.imagegame.scripted import POLICIES, scripted_player
+from clemgrid.games.testing import play_episode
 from clemgrid.testing import FUZZ_EXAMPLES
 
 INSTANCES = GAME.load_instances()
@@ -20,24 +21,8 @@ MAX_REQUESTS = 2 * 25
 def play(
     instance: Instance, answer: Callable[[str, list[dict]], str]
 ) -> tuple[ImageGameMaster, list[dict]]:
-    """A minimal engine: alternate pending()/receive() until the episode ends."""
-    master = ImageGameMaster(instance)
-    turns = []
-    while (request := master.pending()) is not None:
-        assert len(turns) < MAX_REQUESTS, "the episode did not end"
-        response = answer(request.role, request.messages)
-        move = master.receive(response)
-        turns.append(
-            {
-                "turn": request.turn,
-                "step": len(turns),
-                "player": request.player,
-                "role": request.role,
-                "response": response,
-                "valid": move.valid,
-                "reason": move.reason,
-            }
-        )
+    master, turns = play_episode(GAME, instance, lambda r: answer(r.role, r.messages), MAX_REQUESTS)
+    assert isinstance(master, ImageGameMaster)
     return master, turns
 
 
@@ -130,17 +115,6 @@ def test_game_ends_after_25_turns_without_done() -> None:
     assert (master.outcome, len(turns)) == ("success", MAX_REQUESTS)
     assert turns[-1]["reason"] == "no turns left"
     assert score(instance, turns).metrics["Request Count"] == MAX_REQUESTS
-
-
-def test_requests_carry_copies_and_ended_episodes_refuse_answers() -> None:
-    master = ImageGameMaster(INSTANCES[0], demonstrations=3)
-    request = master.pending()
-    request.messages[0]["content"] = "changed"
-    assert master.pending().messages[0]["content"] != "changed"
-    master.receive("no tag")
-    assert master.pending() is None
-    with pytest.raises(RuntimeError):
-        master.receive("Instruction: DONE")
 
 
 def test_unknown_policy_and_chat_are_rejected() -> None:

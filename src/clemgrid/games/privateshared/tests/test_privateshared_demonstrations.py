@@ -17,6 +17,7 @@ from clemgrid.games.privateshared.parse import (
     parse_probe_answer,
     parse_slot_answer,
 )
+from clemgrid.games.testing import play_episode, policy_player
 
 INSTANCES = GAME.load_instances()
 EXAMPLE = re.compile(r"^Example \d+\.", re.MULTILINE)
@@ -103,12 +104,6 @@ def test_scripted_players_keep_their_scores_in_the_variants(k: int) -> None:
     runs += [(instance, "oversharer", "success", 100.0) for instance in INSTANCES[::10]]
     runs += [(instance, "never_right", "lost", 0.0) for instance in INSTANCES[::10]]
     for instance, policy, outcome, quality in runs:
-        master = spec.master(instance, spec.demonstrations)
-        turns = []
-        while (request := master.pending()) is not None:
-            response = spec.scripted_player(policy, request.messages)
-            master.receive(response)
-            turns.append({"turn": request.turn, "step": len(turns), "response": response})
-            turns[-1].update(player=request.player, role=request.role)
+        master, turns = play_episode(spec, instance, policy_player(spec, policy))
         result = spec.score(instance, turns)
         assert (master.outcome, result.outcome, result.quality) == (outcome, outcome, quality)

@@ -17,6 +17,7 @@ from clemgrid.games.privateshared.master import (
 )
 from clemgrid.games.privateshared.scorer import score
 from clemgrid.games.privateshared.scripted import NO_ANSWER, POLICIES, scripted_player
+from clemgrid.games.testing import play_episode
 from clemgrid.testing import FUZZ_EXAMPLES
 
 INSTANCES = GAME.load_instances()
@@ -26,24 +27,9 @@ EXPERIMENTS = ("travel-booking", "job-interview", "restaurant", "things-places",
 def play(
     instance: Instance, answer: Callable[[list[dict]], str]
 ) -> tuple[PrivateSharedMaster, list[dict]]:
-    """A minimal engine: pending()/receive() until the episode ends."""
-    master = PrivateSharedMaster(instance)
-    turns = []
-    while (request := master.pending()) is not None:
-        assert len(turns) < max_requests(instance.payload), "the episode did not end"
-        response = answer(request.messages)
-        move = master.receive(response)
-        turns.append(
-            {
-                "turn": request.turn,
-                "step": len(turns),
-                "player": request.player,
-                "role": request.role,
-                "response": response,
-                "valid": move.valid,
-                "reason": move.reason,
-            }
-        )
+    limit = max_requests(instance.payload)
+    master, turns = play_episode(GAME, instance, lambda r: answer(r.messages), limit)
+    assert isinstance(master, PrivateSharedMaster)
     return master, turns
 
 
@@ -140,18 +126,6 @@ def test_chats_follow_clembench() -> None:
     probe = master.pending()
     assert len(probe.messages) == 5  # prompt, Ok., request, answer, probe: probes are not kept
     assert probe.messages[3]["content"] == "ANSWER: On March 3"
-
-
-def test_requests_carry_copies_and_ended_episodes_refuse_answers() -> None:
-    master = PrivateSharedMaster(INSTANCES[0], demonstrations=3)
-    request = master.pending()
-    request.messages[0]["content"] = "changed"
-    assert master.pending().messages[0]["content"] != "changed"
-    for _ in range(MAX_TRIES):
-        master.receive("no tag")
-    assert master.pending() is None
-    with pytest.raises(RuntimeError):
-        master.receive("ASIDE: yes")
 
 
 def test_unknown_policy_and_chat_are_rejected() -> None:

@@ -18,6 +18,7 @@ from clemgrid.games.referencegame.master import (
     speaker_prompt,
 )
 from clemgrid.games.referencegame.parse import is_target, parse_answer, parse_expression
+from clemgrid.games.testing import play_episode, policy_player
 
 INSTANCES = GAME.load_instances()
 EXAMPLE = re.compile(r"^Example \d+\.", re.MULTILINE)
@@ -83,13 +84,7 @@ def test_scripted_players_keep_their_scores_in_the_variants(k: int) -> None:
     spec = few_shot(GAME, k)
     for instance in INSTANCES:
         for policy, outcome in (("perfect", "success"), ("never_right", "lost")):
-            master = spec.master(instance, spec.demonstrations)
-            turns = []
-            while (request := master.pending()) is not None:
-                response = spec.scripted_player(policy, request.messages)
-                master.receive(response)
-                turns.append({"turn": 0, "step": len(turns), "response": response})
-                turns[-1].update(player=request.player, role=request.role)
+            master, turns = play_episode(spec, instance, policy_player(spec, policy))
             result = spec.score(instance, turns)
             assert (master.outcome, result.outcome) == (outcome, outcome)
             assert result.quality == (100.0 if outcome == "success" else 0.0)

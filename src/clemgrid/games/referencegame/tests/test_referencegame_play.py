@@ -11,6 +11,7 @@ from clemgrid.games.referencegame import GAME
 from clemgrid.games.referencegame.master import ReferenceGameMaster, listener_prompt
 from clemgrid.games.referencegame.scorer import score
 from clemgrid.games.referencegame.scripted import POLICIES, scripted_player
+from clemgrid.games.testing import play_episode
 from clemgrid.testing import FUZZ_EXAMPLES
 
 INSTANCES = GAME.load_instances()
@@ -27,24 +28,8 @@ EXPERIMENTS = (
 def play(
     instance: Instance, answer: Callable[[str, list[dict]], str]
 ) -> tuple[ReferenceGameMaster, list[dict]]:
-    """A minimal engine: alternate pending()/receive() until the episode ends."""
-    master = ReferenceGameMaster(instance)
-    turns = []
-    while (request := master.pending()) is not None:
-        assert len(turns) < 2, "the episode did not end"
-        response = answer(request.role, request.messages)
-        move = master.receive(response)
-        turns.append(
-            {
-                "turn": request.turn,
-                "step": len(turns),
-                "player": request.player,
-                "role": request.role,
-                "response": response,
-                "valid": move.valid,
-                "reason": move.reason,
-            }
-        )
+    master, turns = play_episode(GAME, instance, lambda r: answer(r.role, r.messages), 2)
+    assert isinstance(master, ReferenceGameMaster)
     return master, turns
 
 
@@ -133,17 +118,6 @@ def test_answer_with_explanation_is_accepted_like_clembench_scorer() -> None:
     master, turns = play(instance, lambda _role, _messages: next(responses))
     assert master.outcome == "success" == score(instance, turns).outcome
     assert turns[-1]["reason"] == "correct choice (text after the answer ignored)"
-
-
-def test_requests_carry_copies_and_ended_episodes_refuse_answers() -> None:
-    master = ReferenceGameMaster(INSTANCES[0], demonstrations=3)
-    request = master.pending()
-    request.messages[0]["content"] = "changed"
-    assert master.pending().messages[0]["content"] != "changed"
-    master.receive("no tag")
-    assert master.pending() is None
-    with pytest.raises(RuntimeError):
-        master.receive("Expression: anything")
 
 
 def test_unknown_policy_and_chat_are_rejected() -> None:

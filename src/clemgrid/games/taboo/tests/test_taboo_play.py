@@ -11,6 +11,7 @@ from clemgrid.games.taboo import GAME
 from clemgrid.games.taboo.master import MAX_TURNS, TabooMaster, guesser_prompt
 from clemgrid.games.taboo.scorer import score
 from clemgrid.games.taboo.scripted import POLICIES, scripted_player
+from clemgrid.games.testing import play_episode
 from clemgrid.testing import FUZZ_EXAMPLES
 
 INSTANCES = GAME.load_instances()
@@ -18,23 +19,8 @@ BOY = next(i for i in INSTANCES if i.payload["target_word"] == "boy")
 
 
 def play(instance: Instance, answer: Callable[[list[dict]], str]) -> tuple[TabooMaster, list[dict]]:
-    """A minimal engine: alternate pending()/receive() until the episode ends."""
-    master = TabooMaster(instance)
-    turns = []
-    while (request := master.pending()) is not None:
-        assert len(turns) < 2 * MAX_TURNS, "the episode did not end"
-        response = answer(request.messages)
-        move = master.receive(response)
-        turns.append(
-            {
-                "turn": request.turn,
-                "player": request.player,
-                "role": request.role,
-                "response": response,
-                "valid": move.valid,
-                "reason": move.reason,
-            }
-        )
+    master, turns = play_episode(GAME, instance, lambda r: answer(r.messages), 2 * MAX_TURNS)
+    assert isinstance(master, TabooMaster)
     return master, turns
 
 
@@ -105,17 +91,6 @@ def test_chats_follow_clembench() -> None:
         (0, "player_1", "describer"),
         (0, "player_2", "guesser"),
     ]
-
-
-def test_requests_carry_copies_and_ended_episodes_refuse_answers() -> None:
-    master = TabooMaster(BOY, demonstrations=3)
-    request = master.pending()
-    request.messages[0]["content"] = "changed"
-    assert master.pending().messages[0]["content"] != "changed"
-    master.receive("no tag")
-    assert master.pending() is None
-    with pytest.raises(RuntimeError):
-        master.receive("CLUE: anything")
 
 
 def test_unknown_policy_and_chat_are_rejected() -> None:

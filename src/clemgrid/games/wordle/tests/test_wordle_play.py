@@ -7,6 +7,7 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from clemgrid.games.base import Instance
+from clemgrid.games.testing import play_episode
 from clemgrid.games.wordle import GAME
 from clemgrid.games.wordle_common.master import WordleMaster
 from clemgrid.games.wordle_common.rules import max_requests
@@ -22,24 +23,8 @@ MAX_REQUESTS = max_requests(use_critic=False)
 def play(
     instance: Instance, answer: Callable[[list[dict]], str]
 ) -> tuple[WordleMaster, list[dict]]:
-    """A minimal engine: pending()/receive() until the episode ends."""
-    master = GAME.master(instance)
-    turns: list[dict] = []
-    while (request := master.pending()) is not None:
-        assert len(turns) < MAX_REQUESTS, "the episode did not end"
-        response = answer(request.messages)
-        move = master.receive(response)
-        turns.append(
-            {
-                "turn": request.turn,
-                "step": len(turns),
-                "player": request.player,
-                "role": request.role,
-                "response": response,
-                "valid": move.valid,
-                "reason": move.reason,
-            }
-        )
+    master, turns = play_episode(GAME, instance, lambda r: answer(r.messages), MAX_REQUESTS)
+    assert isinstance(master, WordleMaster)
     return master, turns
 
 
@@ -130,17 +115,6 @@ def test_chat_holds_raw_answers_feedback_and_retry_requests() -> None:
         (1, True, "correct guess"),
     ]
     assert master.histories["player_2"] == []
-
-
-def test_requests_carry_copies_and_ended_episodes_refuse_answers() -> None:
-    master = GAME.master(SHARE)
-    request = master.pending()
-    request.messages[0]["content"] = "changed"
-    assert master.pending().messages[0]["content"] != "changed"
-    master.receive("guess: share")
-    assert master.pending() is None
-    with pytest.raises(RuntimeError):
-        master.receive("guess: share")
 
 
 def test_unknown_policy_and_chat_are_rejected() -> None:

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from clemgrid.games.base import few_shot
+from clemgrid.games.testing import play_episode, policy_player
 from clemgrid.games.wordle_common.demonstrations import CLUE_GAMES, MAX_DEMONSTRATIONS
 from clemgrid.games.wordle_common.feedback import feedback
 from clemgrid.games.wordle_common.master import guesser_examples, guesser_prompt
@@ -61,12 +62,6 @@ def test_scripted_players_keep_their_scores_in_the_variants(k: int) -> None:
     spec = few_shot(GAME, k)
     for instance in INSTANCES:
         for policy, outcome, quality in (("perfect", "success", 100.0), ("never_right", "lost", 0)):
-            master = spec.master(instance, spec.demonstrations)
-            turns = []
-            while (request := master.pending()) is not None:
-                response = spec.scripted_player(policy, request.messages)
-                master.receive(response)
-                turns.append({"turn": request.turn, "step": len(turns), "response": response})
-                turns[-1].update(player=request.player, role=request.role)
+            master, turns = play_episode(spec, instance, policy_player(spec, policy))
             result = spec.score(instance, turns)
             assert (master.outcome, result.outcome, result.quality) == (outcome, outcome, quality)

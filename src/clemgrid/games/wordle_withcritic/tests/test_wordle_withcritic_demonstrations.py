@@ -7,6 +7,7 @@ import re
 import pytest
 
 from clemgrid.games.base import few_shot
+from clemgrid.games.testing import play_episode, policy_player
 from clemgrid.games.wordle_common.demonstrations import (
     CONSULTATIONS,
     CRITIC_GAMES,
@@ -112,13 +113,7 @@ def test_scripted_players_keep_their_scores_in_the_variants(k: int) -> None:
             ("perfect", "success", 100.0, "agreement: yes"),
             ("never_right", "lost", 0, "agreement: yes"),  # it agrees with wrong guesses
         ):
-            master = spec.master(instance, spec.demonstrations)
-            turns = []
-            while (request := master.pending()) is not None:
-                response = spec.scripted_player(policy, request.messages)
-                master.receive(response)
-                turns.append({"turn": request.turn, "step": len(turns), "response": response})
-                turns[-1].update(player=request.player, role=request.role)
+            master, turns = play_episode(spec, instance, policy_player(spec, policy))
             result = spec.score(instance, turns)
             assert (master.outcome, result.outcome, result.quality) == (outcome, outcome, quality)
             critic = [turn["response"] for turn in turns if turn["role"] == "critic"]

@@ -7,6 +7,7 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from clemgrid.games.base import Instance, Request
+from clemgrid.games.testing import play_episode
 from clemgrid.games.wordle_common.master import WordleWithCriticMaster
 from clemgrid.games.wordle_common.rules import max_requests
 from clemgrid.games.wordle_common.scripted import CRITIC_POLICIES, POLICIES
@@ -21,23 +22,8 @@ MAX_REQUESTS = max_requests(use_critic=True)
 def play(
     instance: Instance, answer: Callable[[Request], str]
 ) -> tuple[WordleWithCriticMaster, list[dict]]:
-    """A minimal engine: pending()/receive() until the episode ends."""
-    master = GAME.master(instance)
-    turns: list[dict] = []
-    while (request := master.pending()) is not None:
-        assert len(turns) < MAX_REQUESTS, "the episode did not end"
-        response = answer(request)
-        move = master.receive(response)
-        turns.append(
-            {
-                "turn": request.turn,
-                "step": len(turns),
-                "player": request.player,
-                "role": request.role,
-                "response": response,
-                "reason": move.reason,
-            }
-        )
+    master, turns = play_episode(GAME, instance, answer, MAX_REQUESTS)
+    assert isinstance(master, WordleWithCriticMaster)
     return master, turns
 
 
