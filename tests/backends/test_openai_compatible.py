@@ -108,9 +108,13 @@ def test_launch_refuses_a_gguf_without_chat_template(make_config, tmp_path: Path
 @dataclass
 class FakeAPI:
     """Answers POST /v1/chat/completions: `fail_first` times HTTP 500 (echoing the request's
-    Authorization header, as a careless server might), then a completion echoing the last message."""
+    Authorization header, as a careless server might), then the `bodies` in turn with HTTP 200
+    (each a dict sent as JSON, or raw bytes; the last is repeated), then a completion echoing
+    the last message."""
 
     fail_first: int
+    bodies: list[dict | bytes] = field(default_factory=list)
+    repeat_last: bool = False
     requests: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -123,15 +127,21 @@ class FakeAPI:
                 with api.lock:
                     api.requests.append(body["messages"][-1]["content"])
                     failing = len(api.requests) <= api.fail_first
+                    n = len(api.requests) - api.fail_first - 1
+                    if api.repeat_last and api.bodies:
+                        n = min(n, len(api.bodies) - 1)
+                    scripted = api.bodies[n] if 0 <= n < len(api.bodies) else None
                 if failing:
                     reply = {"error": {"message": f"boom, auth={self.headers['Authorization']}"}}
                     return self.send(500, reply)
+                if scripted is not None:
+                    return self.send(200, scripted)
                 content = body["messages"][-1]["content"]
                 time.sleep(0.05 * (len(content) % 3))  # finish out of order
                 self.send(200, completion(body["model"], content))
 
-            def send(self, status: int, reply: dict) -> None:
-                data = json.dumps(reply).encode()
+            def send(self, status: int, reply: dict | bytes) -> None:
+                data = reply if isinstance(reply, bytes) else json.dumps(reply).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
@@ -171,8 +181,10 @@ def fake_api(
     servers: list[ThreadingHTTPServer] = []
     backends: list[OpenAICompatibleBackend] = []
 
-    def start(fail_first: int, **entry: object) -> tuple[OpenAICompatibleBackend, FakeAPI]:
-        api = FakeAPI(fail_first)
+    def start(
+        fail_first: int, bodies: list[dict | bytes] = (), repeat_last: bool = False, **entry: object
+    ) -> tuple[OpenAICompatibleBackend, FakeAPI]:
+        api = FakeAPI(fail_first, list(bodies), repeat_last)
         server = ThreadingHTTPServer(("127.0.0.1", 0), api.handler())
         threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
         servers.append(server)
@@ -241,3 +253,91 @@ def test_missing_key_names_the_variable(make_config, monkeypatch) -> None:
     model_entry = {**make_config("together").model_entry, "weights": {"Q4_1": {"api_model": "m"}}}
     with pytest.raises(InfraError, match="TOGETHER_API_KEY is not set"):
         OpenAICompatibleBackend(make_config("together", model_entry))
+
+
+HI = [[{"role": "user", "content": "hi"}]]
+
+
+def _without(body: dict, *path: str | int) -> dict:
+    """A copy of a completion with the field at `path` removed."""
+    body = json.loads(json.dumps(body))
+    *parents, last = path
+    target = body
+    for key in parents:
+        target = target[key]
+    del target[last]
+    return body
+
+
+MALFORMED = {
+    "no choices": (_without(completion("fake/model", "hi"), "choices"), "no choices"),
+    "empty choices": ({**completion("fake/model", "hi"), "choices": []}, "no choices"),
+    "null message": (
+        {**completion("fake/model", "hi"), "choices": [{"index": 0, "message": None}]},
+        "choices[0] has no message",
+    ),
+    "null content": (
+        {
+            **completion("fake/model", "hi"),
+            "choices": [{"index": 0, "message": {"role": "assistant", "content": None}}],
+        },
+        "message content is null",
+    ),
+    "no usage": (_without(completion("fake/model", "hi"), "usage"), "no usage token counts"),
+    "error with 200": ({"error": {"message": "filtered"}}, "error: {'message': 'filtered'}"),
+    "not JSON": (b"<html>upstream hiccup</html>", "not JSON"),
+}
+
+
+@pytest.fixture
+def no_backoff(monkeypatch) -> None:
+    monkeypatch.setattr(OpenAICompatibleBackend, "malformed_backoff_s", 0.0)
+
+
+@pytest.mark.parametrize("case", MALFORMED, ids=list(MALFORMED))
+def test_malformed_200_is_retried_then_an_infra_error(fake_api, no_backoff, case) -> None:
+    body, problem = MALFORMED[case]
+    backend, api = fake_api(fail_first=0, bodies=[body], repeat_last=True)
+    with pytest.raises(InfraError) as info:
+        backend.generate(HI, GREEDY)
+    assert len(api.requests) == 3  # one try + max_retries, as for HTTP errors
+    message = str(info.value)
+    assert problem in message, message
+    assert "'fake/model'" in message and "http://127.0.0.1:" in message
+    assert "after 3 tries" in message and "HTTP 200" in message
+    assert KEY not in message and info.value.__cause__ is None
+
+
+def test_valid_answer_after_a_malformed_one_counts(fake_api, no_backoff) -> None:
+    backend, api = fake_api(fail_first=0, bodies=[MALFORMED["null message"][0]])
+    [result] = backend.generate(HI, GREEDY)
+    assert api.requests == ["hi", "hi"]
+    assert (result.text, result.prompt_tokens, result.completion_tokens) == ("echo: hi", 11, 3)
+
+
+def test_http_errors_and_malformed_bodies_both_retried(fake_api, no_backoff) -> None:
+    backend, api = fake_api(fail_first=1, bodies=[b"not json", MALFORMED["no usage"][0]])
+    [result] = backend.generate(HI, GREEDY)
+    assert len(api.requests) == 4 and result.text == "echo: hi"
+
+
+@pytest.mark.parametrize("content", ["", None, "partial"])
+def test_content_filter_is_the_deployments_answer(fake_api, content, caplog) -> None:
+    """A well-formed answer the provider's filter cut: played and scored, not resent."""
+    body = completion("fake/model", "hi")
+    body["choices"][0]["message"]["content"] = content
+    body["choices"][0]["finish_reason"] = "content_filter"
+    backend, api = fake_api(fail_first=0, bodies=[body])
+    [result] = backend.generate(HI, GREEDY)
+    assert api.requests == ["hi"]
+    assert (result.text, result.stop_reason) == (content or "", "end_of_turn")
+    assert result.extra == {"finish_reason": "content_filter"}
+    assert "content filter" in caplog.text
+
+
+def test_openai_refusal_is_the_models_answer(fake_api) -> None:
+    body = completion("fake/model", "hi")
+    body["choices"][0]["message"] = {"role": "assistant", "content": None, "refusal": "No."}
+    backend, api = fake_api(fail_first=0, bodies=[body])
+    [result] = backend.generate(HI, GREEDY)
+    assert api.requests == ["hi"] and result.text == "No."

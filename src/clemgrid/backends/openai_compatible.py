@@ -5,6 +5,17 @@ order. The openai SDK retries 429, 5xx, timeouts and connection errors with back
 (`max_retries`); what still fails is an `InfraError`, whose message never contains the API key.
 The server renders the prompt, so `rendered_prompt` is None.
 
+A 200 whose body breaks the chat-completion schema (no `choices`, a null message or content of
+the wrong type, no `usage`, not JSON; some providers answer so when their content filter
+strikes) is the endpoint's failure, not the model's: it is sent again like a 5xx (`max_retries`
+more times, with backoff) and then reported as an `InfraError` naming the endpoint, the model and
+what was missing. It is never scored: an empty answer would count as the model's invalid move,
+and made-up token counts (0 without `usage`) would skew the timing and length analyses.
+A well-formed answer with `finish_reason: "content_filter"` is different: the provider says its
+deployment declined, and at temperature 0 asking again gets the same. It is returned as the
+model's answer (its text, often empty, is played and scored like any other) and logged as a
+warning, since failing the job on it would leave the grid cell unplayable forever.
+
 Turn ends follow the registry as on the local backends (`chat_template.turn_end`): the entry's
 `chat.end_of_turn` strings are sent as the request's `stop` list, and without them the server's
 own end of generation applies. A server always stops at its end-of-generation tokens as well
@@ -17,6 +28,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -34,11 +46,21 @@ LOCAL_API_KEY = "no-key"  # local servers accept any key; the SDK insists on one
 ERROR_DETAIL_CHARS = 500
 
 
+class MalformedResponse(Exception):
+    """A 200 whose body is not a usable chat completion; the message says what is wrong."""
+
+
 class OpenAICompatibleBackend(Backend):
+    # Seconds before the n-th resend of a malformed answer: base * 2**n, capped (class attributes
+    # so tests can shorten them; the SDK's own retries of HTTP errors have their own backoff).
+    malformed_backoff_s = 0.5
+    malformed_backoff_max_s = 8.0
+
     def __init__(self, cfg: PlayConfig) -> None:
         entry = cfg.backend_entry
         self.name = cfg.backend
         self.concurrency = int(entry.get("concurrency", 4))
+        self.max_retries = int(entry.get("max_retries", 3))
         timeout_s = float(entry.get("timeout_s", 120))
         # Exactly the registry's end-of-turn strings (none: the server's own end of generation).
         self.stop = list(cfg.chat.get("end_of_turn") or ())
@@ -56,7 +78,7 @@ class OpenAICompatibleBackend(Backend):
         self.client = openai.OpenAI(
             base_url=base_url,
             api_key=self.api_key,
-            max_retries=int(entry.get("max_retries", 3)),
+            max_retries=self.max_retries,
             timeout=timeout_s,
         )
 
@@ -103,8 +125,30 @@ class OpenAICompatibleBackend(Backend):
             return list(pool.map(lambda messages: self._request(messages, params), batch))
 
     def _request(self, messages: list[Message], params: GenerationParams) -> Generation:
+        """One chat, resent while the endpoint answers 200 with a malformed body."""
+        for attempt in range(self.max_retries + 1):
+            try:
+                return self._parse(self._create(messages, params))
+            except MalformedResponse as exc:
+                problem = str(exc)
+            if attempt < self.max_retries:
+                delay = min(self.malformed_backoff_s * 2**attempt, self.malformed_backoff_max_s)
+                log.warning(
+                    "%s; sending again in %.1f s (%d of %d)",
+                    self._where(problem),
+                    delay,
+                    attempt + 1,
+                    self.max_retries,
+                )
+                time.sleep(delay)
+        raise InfraError(
+            self._where(problem) + f" (after {self.max_retries + 1} tries; the endpoint answered "
+            "HTTP 200 with a body that is not a chat completion)"
+        )
+
+    def _create(self, messages: list[Message], params: GenerationParams) -> Any:
         try:
-            response = self.client.chat.completions.create(
+            return self.client.chat.completions.create(
                 model=self.model,
                 messages=messages,  # type: ignore[arg-type]  # plain role/content dicts
                 temperature=params.temperature,
@@ -113,25 +157,73 @@ class OpenAICompatibleBackend(Backend):
                 seed=params.seed,
                 extra_body=self.extra_body or None,
             )
+        except openai.APIResponseValidationError as exc:
+            detail = str(exc).replace(self.api_key, "***")[:ERROR_DETAIL_CHARS]
+            raise MalformedResponse(f"invalid body: {detail}") from None
         except openai.APIError as exc:
             raise InfraError(self._describe(exc)) from None
-        choice = response.choices[0]
-        usage = response.usage
+        except ValueError as exc:  # a body that is not JSON (json.JSONDecodeError)
+            raise MalformedResponse(f"body is not JSON: {exc}") from None
+
+    def _parse(self, response: Any) -> Generation:
+        """The generation of a well-formed completion; MalformedResponse says what is missing.
+
+        The SDK builds its response objects without validating them, so a missing field surfaces
+        only here (as a missing attribute or a None)."""
+        choices = getattr(response, "choices", None)
+        if not isinstance(choices, list) or not choices:
+            raise MalformedResponse(f"no choices in the answer ({self._shape(response)})")
+        choice = choices[0]
+        message = getattr(choice, "message", None)
+        if message is None:
+            raise MalformedResponse(f"choices[0] has no message ({self._shape(response)})")
+        content = getattr(message, "content", None)
+        refusal = getattr(message, "refusal", None)
+        if content is None and isinstance(refusal, str):
+            content = refusal  # the model's own refusal (OpenAI): its answer, null content aside
+        if content is not None and not isinstance(content, str):
+            raise MalformedResponse(f"message content is a {type(content).__name__}, not text")
+        finish_reason = getattr(choice, "finish_reason", None)
+        usage = getattr(response, "usage", None)
+        tokens = (getattr(usage, "prompt_tokens", None), getattr(usage, "completion_tokens", None))
+        if not all(isinstance(n, int) for n in tokens):
+            raise MalformedResponse(
+                f"no usage token counts in the answer ({self._shape(response)})"
+            )
+        if finish_reason == "content_filter":
+            log.warning("%s", self._where("the provider's content filter ended this answer"))
+        elif content is None:
+            raise MalformedResponse(f"message content is null (finish_reason {finish_reason!r})")
         return Generation(
-            text=choice.message.content or "",
-            stop_reason="length" if choice.finish_reason == "length" else "end_of_turn",
-            prompt_tokens=usage.prompt_tokens if usage else 0,
-            completion_tokens=usage.completion_tokens if usage else 0,
-            extra={"finish_reason": choice.finish_reason},
+            text=content or "",
+            stop_reason="length" if finish_reason == "length" else "end_of_turn",
+            prompt_tokens=tokens[0],
+            completion_tokens=tokens[1],
+            extra={"finish_reason": finish_reason},
         )
+
+    def _where(self, problem: str) -> str:
+        return f"backend {self.name!r}, model {self.model!r} at {self.client.base_url}: {problem}"
+
+    def _shape(self, response: Any) -> str:
+        """The top-level fields an answer had, and its `error` if it carried one (some providers
+        answer errors with HTTP 200), for the error message; the key is cut out."""
+        if isinstance(response, str):
+            return f"a {len(response)}-character text body"
+        fields = set(getattr(response, "model_fields_set", None) or ())
+        extra = getattr(response, "model_extra", None) or {}
+        shape = "fields: " + (", ".join(sorted(fields | set(extra))) or "none")
+        if "error" in extra:
+            error = str(extra["error"]).replace(self.api_key, "***")[:ERROR_DETAIL_CHARS]
+            shape += f"; error: {error}"
+        return shape
 
     def _describe(self, exc: openai.APIError) -> str:
         """What failed, after the SDK's retries; the key is cut out of anything the server echoed,
         and the original exception is not chained (its request carries the key)."""
         status = getattr(exc, "status_code", None)
         detail = str(exc).replace(self.api_key, "***")[:ERROR_DETAIL_CHARS]
-        return (
-            f"backend {self.name!r}, model {self.model!r} at {self.client.base_url}: "
+        return self._where(
             f"{type(exc).__name__}" + (f" (HTTP {status})" if status else "") + f": {detail}"
         )
 

@@ -1,4 +1,4 @@
-"""Import published clembench runs (clembench/clembench-runs layout) into clemgrid's records.
+"""Import clembench runs (clembench-runs' v1.6 layout or clemcore 3.x's) into clemgrid's records.
 
 `import_run(run_dir)` reads the episodes, `rescore(result)` scores them with clemgrid's own
 scorers, `game_comparison(...)` sets the result next to clembench's published results.csv;

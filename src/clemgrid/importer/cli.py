@@ -34,7 +34,8 @@ from clemgrid.importer.run import (
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "run_dir", help="clembench results dir, a player-pair dir, or a pair's game dir"
+        "run_dir",
+        help="clembench results dir (v1.6 or clemcore 3.x layout), a model dir, or its game dir",
     )
     parser.add_argument("--out", required=True, help="output directory")
     parser.add_argument(

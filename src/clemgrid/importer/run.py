@@ -1,9 +1,10 @@
 """Import a clembench results directory: transcripts in clemgrid's schema, re-scored by
 clemgrid's scorers, and compared with what clembench logged and published.
 
-Episodes are matched to clemgrid's instance sets by game, experiment name and episode index
-(`episode_k` is the k-th instance of the experiment), checked against the game_id and key
-fields of the episode's instance.json where the directory has one. imagegame and referencegame
+Episodes are matched to clemgrid's instance sets by game, experiment name and, in clembench
+v1.6's layout, episode index (`episode_k` is the k-th instance of the experiment), checked
+against the game_id and key fields of the episode's instance.json where the directory has one;
+in clemcore 3.x's layout by game_id (`instance_<game_id>`), checked against the key fields. imagegame and referencegame
 read their answer patterns from each instance; where the episode's instance.json carries other
 patterns than clemgrid's instance set (a game master of another date), the episode is replayed
 with the logged patterns and the comparison says so.
@@ -21,7 +22,7 @@ import pandas as pd
 
 from clemgrid.games.base import Instance
 from clemgrid.games.registry import GAMES, ZERO_SHOT
-from clemgrid.importer.clembench import EpisodeFiles, find_episodes, pair_model
+from clemgrid.importer.clembench import EpisodeFiles, find_episodes
 from clemgrid.importer.events import logged_outcome, logged_verdicts, responses
 from clemgrid.importer.replay import is_slot_answer, replay, verdict
 from clemgrid.records import dumps
@@ -101,11 +102,7 @@ def _match(files: EpisodeFiles, cache: dict[str, Any]) -> tuple[Instance, int, l
             f"{files.key}: clemgrid's {files.game} has no experiment {files.experiment!r}"
         )
     experiment = by_experiment[files.experiment]
-    if files.episode_index >= len(experiment):
-        raise ValueError(
-            f"{files.key}: experiment {files.experiment} has {len(experiment)} instances only"
-        )
-    instance = experiment[files.episode_index]
+    instance = _nth(files, experiment) if files.game_id is None else _by_id(files, experiment)
     notes: list[str] = []
     logged = files.instance
     if logged is not None:
@@ -113,7 +110,7 @@ def _match(files: EpisodeFiles, cache: dict[str, Any]) -> tuple[Instance, int, l
             raise ValueError(
                 f"{files.key}: instance.json has game_id {logged['game_id']}, clemgrid's "
                 f"instance {files.episode_index} of {files.experiment} has {instance.instance_id}"
-            )
+            )  # v1.6 only: a clemcore episode was found by this game_id
         for theirs, ours in KEY_FIELDS.get(files.game, {}).items():
             if theirs in logged and ours in instance.payload:
                 if _normal(logged[theirs]) != _normal(instance.payload[ours]):
@@ -130,6 +127,27 @@ def _match(files: EpisodeFiles, cache: dict[str, Any]) -> tuple[Instance, int, l
     if target is not None and target != instance.payload.get("target_word"):
         raise ValueError(f"{files.key}: the log's target word {target!r} is not clemgrid's")
     return instance, index[(instance.experiment, instance.instance_id)], notes
+
+
+def _nth(files: EpisodeFiles, experiment: list[Instance]) -> Instance:
+    """v1.6: episode_k is the k-th instance of the experiment."""
+    assert files.episode_index is not None
+    if files.episode_index >= len(experiment):
+        raise ValueError(
+            f"{files.key}: experiment {files.experiment} has {len(experiment)} instances only"
+        )
+    return experiment[files.episode_index]
+
+
+def _by_id(files: EpisodeFiles, experiment: list[Instance]) -> Instance:
+    """clemcore: instance_<n> names the instance's game_id."""
+    for instance in experiment:
+        if instance.instance_id == str(files.game_id):
+            return instance
+    raise ValueError(
+        f"{files.key}: clemgrid's {files.game} experiment {files.experiment} has no instance "
+        f"with game_id {files.game_id}"
+    )
 
 
 def _normal(value: Any) -> Any:
@@ -201,7 +219,7 @@ def import_run(run_dir: str | Path, games: set[str] | None = None) -> ImportResu
     episodes: list[ImportedEpisode] = []
     for files in find_episodes(run_dir, wanted):
         instance, episode_id, notes = _match(files, cache)
-        model = pair_model(files.pair)
+        model = files.model
         imported = ImportedEpisode(
             files,
             model,
