@@ -19,8 +19,11 @@ _WRAP = r"^\s*(?:answer\s*:\s*)?[*_`\"']*\s*{body}\s*[*_`\"']*\s*\.?\s*$"
 _STRICT_CHOICE = re.compile(_WRAP.format(body=r"(?P<value>[CD])"), re.IGNORECASE)
 _STRICT_AMOUNT = re.compile(_WRAP.format(body=r"\$?\s*(?P<value>\d{1,2})"), re.IGNORECASE)
 _LENIENT_CHOICE = re.compile(r"[CD]")
-_NUMBER = re.compile(r"(?<![\d.])\d+(?!\d)")
+_NUMBER = re.compile(r"(?<![\d.])\d+(?!\.?\d)")  # whole numbers, not decimals
 MAX_AMOUNT = 10
+MAX_STRICT_LENGTH = 40
+"""A strict answer is a letter or number in a short wrapper; longer text is never one (and the
+wrapper pattern is not run over megabytes of whitespace, where it would backtrack)."""
 
 
 class Reading(NamedTuple):
@@ -28,8 +31,13 @@ class Reading(NamedTuple):
     lenient: str | int | None  # what the original rule would read; None = nothing found
 
 
+def _strict(pattern: re.Pattern[str], response: str) -> re.Match[str] | None:
+    text = response.strip()
+    return pattern.match(text) if len(text) <= MAX_STRICT_LENGTH else None
+
+
 def read_choice(response: str) -> Reading:
-    match = _STRICT_CHOICE.match(response)
+    match = _strict(_STRICT_CHOICE, response)
     strict = match.group("value").upper() if match else None
     lenient = _LENIENT_CHOICE.search(response)
     return Reading(strict, lenient.group() if lenient else None)
@@ -41,7 +49,7 @@ def _amount(text: str) -> int | None:
 
 
 def read_amount(response: str) -> Reading:
-    match = _STRICT_AMOUNT.match(response)
+    match = _strict(_STRICT_AMOUNT, response)
     strict = _amount(match.group("value")) if match else None
     lenient = None
     for number in _NUMBER.finditer(response):
