@@ -169,3 +169,42 @@ def test_master_ends_after_one_answer() -> None:
     assert master.pending() is None
     with pytest.raises(RuntimeError):
         master.receive("C")
+
+
+def test_pipeline_round_trip_gives_the_c_rate_as_quality(tmp_path) -> None:
+    """Instances and transcripts through parquet, re-scored, aggregated like any game."""
+    import pandas as pd
+
+    from clemgrid import records
+    from clemgrid.pipeline import score_transcripts, write_instances
+    from clemgrid.scoring import game_scores
+
+    instances_path, transcripts, scores = (tmp_path / n for n in ("i.parquet", "t.parquet", "s"))
+    assert write_instances("dilemma", 0, instances_path) == len(INSTANCES)
+    answers = {"IR_prison": "C", "IR_delight": "Answer: D", "IR_staghunt": "I pick C"}
+    chosen = [i for i in INSTANCES if i.instance_id in answers]
+    backend = _Fixed(answers)
+    turns = play(GAME, chosen, backend, GenerationParams(), KEYS).turns
+    records.write_table(turns, records.TURN_SCHEMA, transcripts, config_hash="x", identity={})
+    assert score_transcripts(transcripts, instances_path, scores) == 3
+    matrix = game_scores(pd.read_parquet(scores))
+    row = matrix.iloc[0]
+    assert (row["game"], row["n_episodes"], row["pct_played"], row["quality"]) == (
+        "dilemma",
+        3,
+        66.67,
+        50.0,
+    )
+
+
+class _Fixed:
+    """A backend answering each scenario's prompt with a fixed text."""
+
+    def __init__(self, answers: dict[str, str]) -> None:
+        by_prompt = {i.payload["prompt"]: i.instance_id for i in INSTANCES}
+        self.answers = {p: answers.get(key, "") for p, key in by_prompt.items()}
+
+    def generate(self, batch, params):
+        from clemgrid.backends.base import Generation
+
+        return [Generation(self.answers[m[0]["content"]], "end_of_turn", 1, 1) for m in batch]
