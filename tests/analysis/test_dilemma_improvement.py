@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import math
 import re
 from pathlib import Path
@@ -11,6 +12,8 @@ import pytest
 
 from clemgrid.analysis.dilemma import (
     CountsError,
+    c_rates,
+    counts_from_scores,
     improvement,
     improvement_table,
     read_counts,
@@ -149,3 +152,38 @@ def test_jensen_shannon_and_cosine() -> None:
     with pytest.raises(ValueError):
         jensen_shannon([0, 0], [1, 1])
     assert not math.isnan(jensen_shannon([254, 46], [77, 223]))
+
+
+def test_c_rates_per_scenario_and_role() -> None:
+    rates = c_rates(read_counts(COUNTS))
+    assert len(rates) == 60
+    first = rates[0]
+    assert (first["scenario"], first["role"], first["n"], first["n_C"]) == (
+        "IR_prison",
+        "teacher",
+        300,
+        77,
+    )
+    assert first["low"] < first["rate"] < first["high"]
+
+
+def test_counts_from_episode_scores(tmp_path) -> None:
+    def episode(instance_id: str, strict: float, lenient: float, experiment="in_sample") -> dict:
+        metrics = {"Cooperation": strict, "Lenient Cooperation": lenient}
+        return {"game": "dilemma", "experiment": experiment, "instance_id": instance_id} | {
+            "metrics": json.dumps(metrics)
+        }
+
+    nan = float("nan")
+    scores = [
+        episode("IR_prison", 100.0, 100.0),
+        episode("IR_prison", 0.0, 0.0),
+        episode("IR_prison", nan, 100.0),  # aborted, but the lenient rule reads C
+        episode("pgg", 70.0, 70.0, "pgg"),
+        {"game": "taboo", "experiment": "x", "instance_id": "0", "metrics": "{}"},
+    ]
+    assert counts_from_scores(scores, "base") == [
+        {"split": "in_sample", "scenario": "IR_prison", "role": "base"}
+        | {"n_C": 1, "n_D": 1, "n_aborted": 1}
+    ]
+    assert counts_from_scores(scores, "base", lenient=True)[0]["n_C"] == 2

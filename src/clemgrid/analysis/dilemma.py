@@ -11,8 +11,10 @@ and base equal) is left out of a mean, and it is listed too.
 from __future__ import annotations
 
 import csv
+import json
 import math
 import statistics
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -106,6 +108,7 @@ def scenario_row(split: str, scenario: str, roles: dict[str, Counts], min_gap: f
     gap = abs(teacher.rate - base.rate)
     _, p_gap = two_proportion_z(teacher.n_C, teacher.n, base.n_C, base.n)
     _, p_moved = two_proportion_z(ft.n_C, ft.n, base.n_C, base.n)
+    _, p_left = two_proportion_z(ft.n_C, ft.n, teacher.n_C, teacher.n)
     value = improvement(base.n_C, ft.n_C, teacher.n_C)
     flag = "undefined" if value is None else ("close" if gap < min_gap else "")
     row |= {
@@ -117,6 +120,7 @@ def scenario_row(split: str, scenario: str, roles: dict[str, Counts], min_gap: f
         "gap_teacher_base": gap,
         "p_teacher_vs_base": p_gap,
         "p_finetuned_vs_base": p_moved,
+        "p_finetuned_vs_teacher": p_left,
         "flag": flag,
     }
     return row
@@ -182,6 +186,43 @@ def format_summary(summary: Sequence[dict], min_gap: float = MIN_GAP) -> str:
                 f"undefined): {', '.join(s['flagged'])}"
             )
     return "\n".join(lines) + "\n"
+
+
+def c_rates(counts: dict[tuple[str, str], dict[str, Counts]]) -> list[dict]:
+    """One row per scenario and role: C-rate with its Wilson 95 % interval."""
+    rows = []
+    for (split, scenario), roles in counts.items():
+        for role, c in roles.items():
+            low, high = wilson(c.n_C, c.n)
+            rows.append(
+                {"split": split, "scenario": scenario, "role": role, "n": c.n, "n_C": c.n_C}
+                | {"rate": c.rate, "low": low, "high": high}
+            )
+    return rows
+
+
+def counts_from_scores(scores: Iterable[dict], role: str, lenient: bool = False) -> list[dict]:
+    """Episode score rows of the dilemma game (as `score_transcripts` writes them) -> counts
+    rows for `read_counts`' format, per (split, scenario); the public-goods game has no C/D and
+    is left out. Strict: aborted episodes count in `n_aborted`, not in n_C/n_D; lenient: the
+    original rule's reading, unread answers in `n_aborted`."""
+    metric = "Lenient Cooperation" if lenient else "Cooperation"
+    table: dict[tuple[str, str], dict[str, int]] = {}
+    for row in scores:
+        if row["game"] != "dilemma" or row["experiment"] == "pgg":
+            continue
+        metrics = row["metrics"]
+        value = (json.loads(metrics) if isinstance(metrics, str) else metrics).get(metric)
+        cell = table.setdefault((row["experiment"], row["instance_id"]), Counter())
+        if value is None or math.isnan(value):
+            cell["n_aborted"] += 1
+        else:
+            cell["n_C" if value == 100 else "n_D"] += 1
+    return [
+        {"split": split, "scenario": scenario, "role": role}
+        | {k: cell[k] for k in ("n_C", "n_D", "n_aborted")}
+        for (split, scenario), cell in table.items()
+    ]
 
 
 def write_rows(rows: Sequence[dict], out: str | Path) -> None:
