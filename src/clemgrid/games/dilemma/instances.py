@@ -44,19 +44,24 @@ def prompt(scenario: Scenario) -> str:
 
 
 def payload(scenario: Scenario) -> dict:
-    common = {"split": scenario.split, "context": scenario.context, "game": scenario.game}
+    """split, context, game, its title, payoffs and the prompt; for the public-goods game the
+    payoffs are the parameters that determine them (players, endowment, multiplier)."""
     if scenario.payoffs is None:
-        rules = {
+        title = "public-goods game"
+        payoffs: dict = {
             "players": PGG_PLAYERS,
             "endowment": PGG_ENDOWMENT,
             "multiplier": PGG_MULTIPLIER,
         }
-        return {**common, "game_title": "public-goods game", **rules, "prompt": prompt(scenario)}
+    else:
+        title, payoffs = GAME_TITLES[scenario.game], scenario.payoffs.as_dict()
     return {
-        **common,
-        "game_title": GAME_TITLES[scenario.game],
+        "split": scenario.split,
+        "context": scenario.context,
+        "game": scenario.game,
+        "game_title": title,
         "scale": scenario.scale,
-        "payoffs": scenario.payoffs.as_dict(),
+        "payoffs": payoffs,
         "prompt": prompt(scenario),
     }
 

@@ -53,7 +53,15 @@ def test_splits_and_scenarios() -> None:
     for instance in INSTANCES:
         payload = instance.payload
         assert payload["split"] == instance.experiment
-        assert {"context", "game", "prompt"} <= set(payload)
+        assert set(payload) == {
+            "split",
+            "context",
+            "game",
+            "game_title",
+            "scale",
+            "payoffs",
+            "prompt",
+        }
     in_sample = {i.instance_id for i in INSTANCES if i.experiment == "in_sample"}
     assert in_sample == {f"{c}_{g}" for c in IN_SAMPLE_CONTEXTS for g in GAMES}
     oos = {i.payload["context"] for i in INSTANCES if i.experiment == "oos_context"}
