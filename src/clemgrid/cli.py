@@ -62,8 +62,12 @@ def dilemma_improvement(args: argparse.Namespace) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(dilemma.format_summary(dilemma.summarize(rows), args.min_gap), end="")
-    if args.out:
-        dilemma.write_rows(rows, args.out)
+    try:
+        if args.out:
+            dilemma.write_rows(rows, args.out)
+    except OSError as error:
+        print(f"error: {args.out}: cannot write: {error.strerror}", file=sys.stderr)
+        return 2
     return 0
 
 

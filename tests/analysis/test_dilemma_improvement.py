@@ -187,3 +187,9 @@ def test_counts_from_episode_scores(tmp_path) -> None:
         | {"n_C": 1, "n_D": 1, "n_aborted": 1}
     ]
     assert counts_from_scores(scores, "base", lenient=True)[0]["n_C"] == 2
+
+
+def test_unwritable_out_is_an_error(capsys, tmp_path) -> None:
+    out = tmp_path / "missing" / "rows.csv"
+    assert main(["dilemma-improvement", str(COUNTS), "--out", str(out)]) == 2
+    assert f"error: {out}: cannot write" in capsys.readouterr().err

@@ -61,7 +61,7 @@ def read_counts(path: str | Path) -> dict[tuple[str, str], dict[str, Counts]]:
     """{(split, scenario): {role: Counts}} in file order; every role present exactly once."""
     path = Path(path)
     try:
-        with path.open(newline="", encoding="utf-8") as handle:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle)
             missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
             if missing:
