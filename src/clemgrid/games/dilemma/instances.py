@@ -28,9 +28,9 @@ def _text(name: str) -> str:
 
 def context_text(context: str) -> tuple[str, str]:
     """(who the counterpart is, the context paragraph) of a context file."""
-    head, _, body = _text(f"contexts/{context}").partition("\n\n")
+    head, _, body = _text(f"context_{context}").partition("\n\n")
     if not head.startswith("other: "):
-        raise ValueError(f"context file {context}.txt must start with 'other: '")
+        raise ValueError(f"context_{context}.txt must start with 'other: '")
     return head.removeprefix("other: "), body.strip("\n")
 
 
