@@ -42,7 +42,7 @@ BAD_INPUTS = {
     "unknown game": (
         "config.yaml",
         lambda c: c["games"].append("chess"),
-        ["config/config.yaml", "games[1]", "chess", "known: imagegame, imagegame+1shot"],
+        ["config/config.yaml", "games[1]", "chess", "known: dilemma, imagegame, imagegame+1shot"],
     ),
     "model name that breaks paths": (
         "models.yaml",

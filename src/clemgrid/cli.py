@@ -52,6 +52,25 @@ def table(args: argparse.Namespace) -> int:
     return 0
 
 
+def dilemma_improvement(args: argparse.Namespace) -> int:
+    """Seed 004's improvement per split; errors in the counts file exit 2 with its location."""
+    from clemgrid.analysis import dilemma
+
+    try:
+        rows = dilemma.improvement_table(dilemma.read_counts(args.counts), args.min_gap)
+    except dilemma.CountsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(dilemma.format_summary(dilemma.summarize(rows), args.min_gap), end="")
+    try:
+        if args.out:
+            dilemma.write_rows(rows, args.out)
+    except OSError as error:
+        print(f"error: {args.out}: cannot write: {error.strerror}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="clemgrid", description=__doc__)
     sub = parser.add_subparsers(required=True)
@@ -67,6 +86,13 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("table", help="print the score table of a finished run")
     p.add_argument("--scores", default="results/scores")
     p.set_defaults(func=table)
+    p = sub.add_parser(
+        "dilemma-improvement", help="seed 004's teacher->student improvement from C/D counts"
+    )
+    p.add_argument("counts", help="CSV with columns split, scenario, role, n_C, n_D")
+    p.add_argument("--out", help="write the per-scenario rows (CSV) here")
+    p.add_argument("--min-gap", type=float, default=0.05, help="flag teacher-base gaps below")
+    p.set_defaults(func=dilemma_improvement)
     from clemgrid.importer import cli as importer_cli
     from clemgrid.viewer import cli as viewer_cli
 

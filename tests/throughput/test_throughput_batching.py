@@ -47,7 +47,8 @@ def test_batched_and_batch_1_play_the_same_episodes(game: str) -> None:
     instances = first_instances(game)
     sequential = play_at(game, 1, instances)
     assert len({t["episode_id"] for t in sequential}) == len(instances)
-    assert max(t["step"] for t in sequential) > 0  # some episodes run several requests
+    if game != "dilemma":  # dilemma has one turn; the others run several requests
+        assert max(t["step"] for t in sequential) > 0
     for batch_size in (4, 7, len(instances), 256):
         batched = play_at(game, batch_size, instances)
         episodes = {(t["episode_id"], t["instance_id"]) for t in batched}

@@ -2,9 +2,12 @@
 
 Few-shot variants (`<game>+<k>shot`) are declared here, for games whose prompts support
 demonstrations; the zero-shot game is what clembench plays and what the paper's tables use.
+`ZERO_SHOT` lists clembench's games (the importer reads it as such); games of other benchmarks
+(`OTHER`: seed 004's dilemma) are registered beside them but are not in the default grid.
 """
 
 from clemgrid.games.base import GameSpec, few_shot
+from clemgrid.games.dilemma import GAME as DILEMMA
 from clemgrid.games.imagegame import GAME as IMAGEGAME
 from clemgrid.games.privateshared import GAME as PRIVATESHARED
 from clemgrid.games.referencegame import GAME as REFERENCEGAME
@@ -22,6 +25,7 @@ ZERO_SHOT: tuple[GameSpec, ...] = (
     WORDLE_WITHCRITIC,
     PRIVATESHARED,
 )
+OTHER: tuple[GameSpec, ...] = (DILEMMA,)
 FEW_SHOT: dict[str, tuple[int, ...]] = {
     "taboo": (1, 3),
     "imagegame": (1, 3),
@@ -32,6 +36,6 @@ FEW_SHOT: dict[str, tuple[int, ...]] = {
     "privateshared": (1, 3),
 }
 
-GAMES: dict[str, GameSpec] = {game.name: game for game in ZERO_SHOT}
+GAMES: dict[str, GameSpec] = {game.name: game for game in (*ZERO_SHOT, *OTHER)}
 for _name, _shots in FEW_SHOT.items():
     GAMES.update({variant.name: variant for variant in (few_shot(GAMES[_name], k) for k in _shots)})
