@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from clemgrid.analysis import settings
 from clemgrid.analysis.uncertainty import PairedTest, paired_tests
 
 EPISODE_KEYS = ["game", "experiment", "instance_id"]
@@ -467,7 +468,6 @@ SUMMARY_COLUMNS = [
     "quality_rejects",
     "played_rejects",
 ]
-ALPHA = 0.05
 
 
 def summary_row(
@@ -508,8 +508,8 @@ def summary_row(
         "avg_quality_b": games["quality_b"].mean(),
         "avg_quality_delta": games["quality_a"].mean() - games["quality_b"].mean(),
         "tests": len(tested),
-        "quality_rejects": int((tested["permutation_p"] < ALPHA).sum()),
-        "played_rejects": int((tested["mcnemar_p"] < ALPHA).sum()),
+        "quality_rejects": int((tested["permutation_p"] < settings.ALPHA).sum()),
+        "played_rejects": int((tested["mcnemar_p"] < settings.ALPHA).sum()),
     }
 
 
@@ -652,7 +652,7 @@ def summary_markdown(summary: pd.DataFrame, games: pd.DataFrame) -> str:
         "Identical share: percent of aligned turns (same messages sent) with identical raw "
         "responses. First diff token: median over differing responses of the number of leading "
         "tokens both share. Deltas are A minus B, averaged over games; rejects count paired "
-        "tests with p < 0.05 (permutation on quality, McNemar on played).\n",
+        f"tests with p < {settings.ALPHA:g} (permutation on quality, McNemar on played).\n",
     ]
     if summary.empty:
         out.append(

@@ -28,6 +28,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
+from clemgrid.analysis import settings
 from clemgrid.analysis.published import GAMES
 
 PLAYED = "#3b75af"  # blue: %played
@@ -131,7 +132,7 @@ def size_figure(frame: pd.DataFrame, fit_frame: pd.DataFrame | None = None) -> F
     grid = pd.DataFrame(
         {"params_b": np.logspace(*np.log10(fit_frame["params_b"].agg(["min", "max"])), 100)}
     )
-    band = fit.get_prediction(grid).summary_frame(alpha=0.05)
+    band = fit.get_prediction(grid).summary_frame(alpha=settings.interval_alpha())
     figure = Figure(figsize=(6.4, 4.4), layout="constrained")
     ax = figure.subplots()
     ax.fill_between(
@@ -139,7 +140,7 @@ def size_figure(frame: pd.DataFrame, fit_frame: pd.DataFrame | None = None) -> F
         band["mean_ci_lower"],
         band["mean_ci_upper"],
         color="0.85",
-        label="95 % CI",
+        label=f"{settings.percent()} % CI",
     )
     ax.plot(
         grid["params_b"],
@@ -253,7 +254,12 @@ def smooth_figure(
     figure = Figure(figsize=(5.2, 3.6), layout="constrained")
     ax = figure.subplots()
     ax.fill_between(gam_curve["params_b"], gam_curve["ci_low"], gam_curve["ci_high"], color="0.88")
-    ax.plot(gam_curve["params_b"], gam_curve["fit"], color="0.25", label="GAM (95 % CI)")
+    ax.plot(
+        gam_curve["params_b"],
+        gam_curve["fit"],
+        color="0.25",
+        label=f"GAM ({settings.percent()} % CI)",
+    )
     if gamm_curve is not None:
         ax.plot(
             gamm_curve["params_b"],
@@ -335,7 +341,7 @@ def interval_figure(table: pd.DataFrame) -> Figure:
     ax.set_yticks(y, [_label(r) for _, r in table.iterrows()], fontsize=8)
     ax.set_xlim(-2, 102)
     ax.set_ylim(-0.7, len(table) - 0.3)
-    ax.set_xlabel("clemscore (bootstrap 95 % CI)")
+    ax.set_xlabel(f"clemscore (bootstrap {settings.percent()} % CI)")
     ax.grid(axis="x", color="0.9")
     ax.legend(fontsize=7, loc="best")
     return figure

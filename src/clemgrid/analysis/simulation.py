@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from clemgrid.analysis import settings
 from clemgrid.analysis.uncertainty import bootstrap_clemscore, paired_tests
 from clemgrid.backends.base import GenerationParams
 from clemgrid.backends.scripted import ScriptedBackend
@@ -111,12 +112,14 @@ def simulate(
     repetitions: int,
     n_boot: int = 1000,
     n_resamples: int = 2000,
-    alpha: float = 0.05,
+    alpha: float | None = None,
     workers: int = 1,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(per-repetition results, summary table). Each scenario is a pair of skills (f, g) without
     seeds. Repetitions are independent, so `workers` processes share them; the results are the
-    same for any number of workers (tested)."""
+    same for any number of workers (tested). Tests reject at ``alpha`` (default
+    :data:`settings.ALPHA`)."""
+    alpha = settings.ALPHA if alpha is None else alpha
     tasks = [
         (name, skill_a, skill_b, rep, n_boot, n_resamples)
         for name, (skill_a, skill_b) in scenarios.items()
