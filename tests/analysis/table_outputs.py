@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from clemgrid.analysis import agreement, latex, runs, tables, turn_taking
+from clemgrid.analysis import agreement, latex, runs, simulation, tables, turn_taking
 from clemgrid.analysis.agreement import ConfigKey, Pair
 from clemgrid.analysis.published import published_matrix
 from clemgrid.pipeline import format_table
@@ -293,7 +293,7 @@ def analysis_tables() -> dict[str, str]:
             "fit_value": [0.36, -80.25, 0.5],
         }
     )
-    simulation = pd.DataFrame(
+    sim_summary = pd.DataFrame(
         {
             "scenario": ["equal skill", "10-point gap"],
             "repetitions": [200.0, 200.0],
@@ -313,18 +313,9 @@ def analysis_tables() -> dict[str, str]:
         "brackets.tex": latex.bracket_table(brackets, anova),
         "tukey.tex": latex.tukey_table(tukey),
         "models.tex": latex.models_table(models),
-        "simulation_table.tex": latex.simulation_table(simulation),
-        "simulation_summary.tex": simulation_summary_latex(simulation),
+        "simulation_table.tex": latex.simulation_table(sim_summary),
+        "simulation_summary.tex": simulation.summary_latex(sim_summary),
     }
-
-
-def simulation_summary_latex(summary: pd.DataFrame) -> str:
-    """What ``simulation.run_study`` writes to ``summary.tex``."""
-    from clemgrid.analysis import simulation
-
-    if hasattr(simulation, "summary_latex"):
-        return simulation.summary_latex(summary)
-    return summary.to_latex(index=False, float_format="%.2f", escape=True)
 
 
 def paper_tables() -> dict[str, str]:

@@ -39,7 +39,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from clemgrid.analysis import settings
+from clemgrid.analysis import render, settings
+from clemgrid.analysis.render import Column
 from clemgrid.analysis.uncertainty import PairedTest, paired_tests
 
 EPISODE_KEYS = ["game", "experiment", "instance_id"]
@@ -545,19 +546,42 @@ def compare(
 # --- written reports ----------------------------------------------------------------------------
 
 
-def _cell(value: Any, digits: int = 1) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
-        return "–"
-    if isinstance(value, float | np.floating):
-        return f"{value:.{digits}f}"
-    return str(value).replace("|", "\\|")
+_cell = render.auto(1)
 
 
 def markdown_table(frame: pd.DataFrame, columns: Sequence[str]) -> str:
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    for row in frame.itertuples(index=False):
-        lines.append("| " + " | ".join(_cell(getattr(row, c)) for c in columns) + " |")
-    return "\n".join(lines) + "\n"
+    """``columns`` of ``frame`` as they are named, floats to one decimal."""
+    return render.markdown(frame, [Column(c, format=_cell) for c in columns])
+
+
+def _raw(header: str, text: Callable[[Any], str]) -> Column:
+    """A cell the row's fields fill as they print (f-string), unescaped."""
+    return Column(text, header=header, format=str, missing=False)
+
+
+def _code(key: str, header: str) -> Column:
+    return Column(key, header=header, format=lambda v: f"`{_cell(v)}`", missing=False)
+
+
+DIFFERING_MD_COLUMNS = [
+    _raw("game", lambda r: f"{r.game}"),
+    Column("experiment", format=_cell),
+    Column("instance_id", header="instance", format=_cell),
+    _raw("step", lambda r: f"{r.step}"),
+    Column("player", format=_cell),
+    _raw("first diff (token / char)", lambda r: f"{r.first_diff_token} / {r.first_diff_char}"),
+    _raw("stop A / B", lambda r: f"{r.stop_reason_a} / {r.stop_reason_b}"),
+    Column(lambda r: truncate(r.response_a), header="response A", format=_cell, missing=False),
+    Column(lambda r: truncate(r.response_b), header="response B", format=_cell, missing=False),
+]
+PROMPT_MD_COLUMNS = [
+    _raw("game", lambda r: f"{r.game}"),
+    Column("experiment", format=_cell),
+    Column("instance_id", header="instance", format=_cell),
+    _raw("first diff (char)", lambda r: f"{r.first_prompt_diff_char}"),
+    _code("first_prompt_context_a", "A"),
+    _code("first_prompt_context_b", "B"),
+]
 
 
 def differences_markdown(report: PairReport) -> str:
@@ -577,33 +601,13 @@ def differences_markdown(report: PairReport) -> str:
     if differing.empty:
         out.append("None: every aligned response is identical.\n")
     else:
-        out.append(
-            "| game | experiment | instance | step | player | first diff (token / char) "
-            "| stop A / B | response A | response B |"
-        )
-        out.append("|---|---|---|---|---|---|---|---|---|")
-        for r in differing.itertuples(index=False):
-            out.append(
-                f"| {r.game} | {_cell(r.experiment)} | {_cell(r.instance_id)} | {r.step} "
-                f"| {_cell(r.player)} | {r.first_diff_token} / {r.first_diff_char} "
-                f"| {r.stop_reason_a} / {r.stop_reason_b} "
-                f"| {_cell(truncate(r.response_a))} | {_cell(truncate(r.response_b))} |"
-            )
-        out.append("")
+        out.append(render.markdown(differing, DIFFERING_MD_COLUMNS))
     out.append("## First prompts of an episode\n")
     counts = episodes["first_prompt"].value_counts()
     out.append(", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) + "\n")
     different = episodes[episodes["first_prompt"] == "different"]
     if len(different):
-        out.append("| game | experiment | instance | first diff (char) | A | B |")
-        out.append("|---|---|---|---|---|---|")
-        for r in different.itertuples(index=False):
-            out.append(
-                f"| {r.game} | {_cell(r.experiment)} | {_cell(r.instance_id)} "
-                f"| {r.first_prompt_diff_char} | `{_cell(r.first_prompt_context_a)}` "
-                f"| `{_cell(r.first_prompt_context_b)}` |"
-            )
-        out.append("")
+        out.append(render.markdown(different, PROMPT_MD_COLUMNS))
     out.append("## Episodes\n")
     counts = episodes["status"].value_counts()
     out.append(", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) + "\n")

@@ -8,12 +8,12 @@ from the data is escaped; missing numbers print as ``--``.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
-
 import pandas as pd
 
-MISSING = "--"
+from clemgrid.analysis import render, settings
+from clemgrid.analysis.render import tabular as tabular  # the booktabs shape, re-exported
+
+MISSING = render.MISSING["latex"]
 _SPECIAL = {
     "\\": r"\textbackslash{}",
     "&": r"\&",
@@ -36,8 +36,7 @@ def escape(text: object) -> str:
     return "".join(_SPECIAL.get(c, c) for c in str(text))
 
 
-def _missing(value: object) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+_missing = render.is_missing
 
 
 def number(value: object, digits: int = 2) -> str:
@@ -68,43 +67,15 @@ def p_relation(p: object) -> str:
     return "$p < 0.001$" if float(p) < 0.001 else f"$p = {float(p):.3f}$"
 
 
+def ci_header() -> str:
+    """The header of an interval column: its level (:data:`settings.LEVEL`) in percent."""
+    return f"{settings.percent()}\\,\\% CI"
+
+
 def interval(low: object, high: object, digits: int = 2) -> str:
     if _missing(low) or _missing(high):
         return MISSING
     return f"[{number(low, digits)}, {number(high, digits)}]"
-
-
-def tabular(
-    header: Sequence[str],
-    rows: Sequence[Sequence[str]],
-    align: str,
-    breaks: Sequence[int] = (),
-    footer: Sequence[str] = (),
-) -> str:
-    """A booktabs tabular of already formatted cells; a ``\\midrule`` before each row index in
-    ``breaks``; ``footer`` lines span the table below a rule. Cells are LaTeX (escape data
-    yourself)."""
-    if len(align) != len(header):
-        raise ValueError(f"align {align!r} has {len(align)} columns, the header {len(header)}")
-    lines = [
-        f"\\begin{{tabular}}{{{align}}}",
-        "\\toprule",
-        " & ".join(header) + " \\\\",
-        "\\midrule",
-    ]
-    for i, row in enumerate(rows):
-        if len(row) != len(header):
-            raise ValueError(f"row {i} has {len(row)} cells, the header {len(header)}")
-        if i in breaks and i > 0:
-            lines.append("\\midrule")
-        lines.append(" & ".join(row) + " \\\\")
-    if not rows:
-        lines.append(f"\\multicolumn{{{len(header)}}}{{c}}{{(none in this run)}} \\\\")
-    if footer:
-        lines.append("\\midrule")
-        lines += [f"\\multicolumn{{{len(header)}}}{{l}}{{{line}}} \\\\" for line in footer]
-    lines += ["\\bottomrule", "\\end{tabular}", ""]
-    return "\n".join(lines)
 
 
 # --- size regressions ---------------------------------------------------------------------
@@ -128,7 +99,7 @@ def regression_table(fits: pd.DataFrame, coefficients: pd.DataFrame) -> str:
         "Fit",
         "Term",
         "Estimate",
-        "95\\,\\% CI",
+        ci_header(),
         "$p$",
         "$n$",
         "$F$ (df)",
@@ -168,7 +139,7 @@ def regression_table(fits: pd.DataFrame, coefficients: pd.DataFrame) -> str:
 
 def per_game_table(per_game: pd.DataFrame) -> str:
     """Slope of each game's %played and quality on log10 parameters."""
-    header = ["Game", "Metric", "$n$", "Slope", "95\\,\\% CI", "$p$", "$R^2$"]
+    header = ["Game", "Metric", "$n$", "Slope", ci_header(), "$p$", "$R^2$"]
     metrics = {"pct_played": "\\% played", "quality": "quality"}
     rows, breaks = [], []
     for game, part in per_game.groupby("game", sort=False):
@@ -219,7 +190,7 @@ def tukey_table(tukey: pd.DataFrame) -> str:
         "Bracket 1",
         "Bracket 2",
         "Difference",
-        "95\\,\\% CI",
+        ci_header(),
         "$p_{\\mathrm{adj}}$",
         "Reject",
     ]
@@ -247,7 +218,7 @@ FIT_MEASURES = {
 def models_table(models: pd.DataFrame) -> str:
     """One row per model of clemscore on size (OLS, mixed, GAM, GAMM): n, groups, slope with CI,
     ICC, effective df and the fit statistic each reports."""
-    header = ["Model", "$n$", "Groups", "Slope", "95\\,\\% CI", "ICC", "edf", "Fit"]
+    header = ["Model", "$n$", "Groups", "Slope", ci_header(), "ICC", "edf", "Fit"]
     rows = [
         [
             escape(r.model),
@@ -315,7 +286,7 @@ def runs_config_table(table: pd.DataFrame) -> str:
         "Quant",
         "Player",
         "Clemscore",
-        "95\\,\\% CI",
+        ci_header(),
         "\\% played",
         "Quality",
     ]

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from clemgrid.analysis import settings
+from clemgrid.analysis import render, settings
+from clemgrid.analysis.render import Column
 from clemgrid.analysis.uncertainty import bootstrap_clemscore, paired_tests
 from clemgrid.backends.base import GenerationParams
 from clemgrid.backends.scripted import ScriptedBackend
@@ -178,5 +179,22 @@ def run_study(
     )
     records.write_frame(runs, runs_out, study=study, bootstrap=bootstrap)
     summary.to_csv(summary_out, index=False, float_format="%.4f")
-    Path(table_out).write_text(summary.to_latex(index=False, float_format="%.2f", escape=True))
+    Path(table_out).write_text(summary_latex(summary))
     return summary
+
+
+def summary_latex(summary: pd.DataFrame) -> str:
+    """The summary as it is, every column under its escaped name: numbers to two decimals,
+    a missing one as ``NaN`` (the spelling of ``DataFrame.to_latex``, which wrote this file)."""
+    from clemgrid.analysis.latex import escape
+
+    def number(value: object) -> str:
+        return f"{value:.2f}" if isinstance(value, float) else str(value)
+
+    columns = [
+        Column(c, header=escape(c), format=number, align="r", missing="NaN")
+        if pd.api.types.is_numeric_dtype(summary[c])
+        else Column(c, header=escape(c))
+        for c in summary.columns
+    ]
+    return render.latex(summary, columns, empty=None)
