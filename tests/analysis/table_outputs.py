@@ -15,8 +15,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from clemgrid.analysis import agreement, latex, runs, simulation, tables, turn_taking
+from clemgrid.analysis import (
+    agreement,
+    latex,
+    regression,
+    runs,
+    simulation,
+    tables,
+    turn_taking,
+)
 from clemgrid.analysis.agreement import ConfigKey, Pair
+from clemgrid.analysis.characteristics import join_characteristics
 from clemgrid.analysis.published import published_matrix
 from clemgrid.pipeline import format_table
 from clemgrid.scoring import clemscores
@@ -314,15 +323,39 @@ def analysis_tables() -> dict[str, str]:
         "tukey.tex": latex.tukey_table(tukey),
         "models.tex": latex.models_table(models),
         "simulation_table.tex": latex.simulation_table(sim_summary),
-        "simulation_summary.tex": simulation.summary_latex(sim_summary),
+        "simulation_summary.tex": _simulation_summary(sim_summary),
     }
 
 
-def paper_tables() -> dict[str, str]:
-    scores = clemscores(
-        published_matrix(ROOT / "resources/clembench_v1.6/clembench_model_scores.csv")
+def _simulation_summary(summary: pd.DataFrame) -> str:
+    """``summary.tex`` of ``simulation.run_study``, which wrote it with ``DataFrame.to_latex``
+    before ``summary_latex`` existed (how the golden file was made)."""
+    write = getattr(simulation, "summary_latex", None)
+    if write is None:
+        return summary.to_latex(index=False, float_format="%.2f", escape=True)
+    return write(summary)
+
+
+def published_tables() -> dict[str, str]:
+    """Paper Tables 1-4 and the size regressions on the published v1.6 data."""
+    resources = ROOT / "resources"
+    matrix = published_matrix(resources / "clembench_v1.6/clembench_model_scores.csv")
+    scores = clemscores(matrix)
+    joined, _ = join_characteristics(
+        scores,
+        resources / "clembench_v1.6/model_characteristics.csv",
+        resources / "mapping/model_names.csv",
     )
-    out = {}
+    results = regression.size_regressions(joined)
+    fits = regression.summary(results)
+    coefficients = pd.concat(
+        [r.coefficients.assign(formula=f, n=r.n) for f, r in results.items()], ignore_index=True
+    )
+    per_game = regression.per_game_regressions(matrix, results[regression.PARAMS].frame)
+    out = {
+        "published_regression.tex": latex.regression_table(fits, coefficients),
+        "published_per_game.tex": latex.per_game_table(per_game),
+    }
     for number in tables.SPECS:
         built = tables.build(scores, number)
         out[f"paper_table{number}.tex"] = tables.latex(built, floating=False)
@@ -339,7 +372,7 @@ def render_all() -> dict[str, str]:
         **turn_taking_tables(),
         **run_tables(),
         **analysis_tables(),
-        **paper_tables(),
+        **published_tables(),
     }
 
 

@@ -675,42 +675,40 @@ def latex_table(summary: pd.DataFrame) -> str:
     """The paper's table: one row per pair."""
     from clemgrid.analysis import latex
 
-    header = [
-        "Model",
-        "A",
-        "B",
-        "Turns",
-        "Identical (\\%)",
-        "First diff.\\ (tok.)",
-        "Same first prompt",
-        "$\\Delta$ \\% played",
-        "$\\Delta$ quality",
-        "Rejects",
-    ]
-    rows = []
-    for r in summary.itertuples(index=False):
+    def configs(r: Any) -> tuple[list[str], list[str]]:
         a, b = (part.split(" / ") for part in (r.config_a, r.config_b))
-        same_model = a[0] == b[0]
-        prompts = (
-            f"{r.first_prompts_identical}/{r.first_prompts_compared}"
-            if r.first_prompts_compared
-            else "not recorded"
-        )
-        rows.append(
-            [
-                latex.escape(a[0] if same_model else f"{a[0]} / {b[0]}"),
-                latex.escape(f"{a[1]}/{a[2]}"),
-                latex.escape(f"{b[1]}/{b[2]}"),
-                latex.integer(r.aligned_turns),
-                latex.number(r.identical_share, 1),
-                latex.number(r.median_first_diff_token, 0),
-                prompts,
-                latex.number(r.avg_pct_played_delta, 1),
-                latex.number(r.avg_quality_delta, 1),
-                f"{r.quality_rejects}/{r.played_rejects} of {r.tests}",
-            ]
-        )
-    return latex.tabular(header, rows, "lllrrrrrrr")
+        return a, b
+
+    def model(r: Any) -> str:
+        a, b = configs(r)
+        return a[0] if a[0] == b[0] else f"{a[0]} / {b[0]}"
+
+    def prompts(r: Any) -> str:
+        if not r.first_prompts_compared:
+            return "not recorded"
+        return f"{r.first_prompts_identical}/{r.first_prompts_compared}"
+
+    def number(key: str, header: str, digits: int) -> Column:
+        return Column(key, header=header, format=lambda v: latex.number(v, digits), align="r")
+
+    raw = {"format": str, "missing": False, "align": "r"}
+    columns = [
+        Column(model, header="Model", format=latex.escape),
+        Column(lambda r: "/".join(configs(r)[0][1:3]), header="A", format=latex.escape),
+        Column(lambda r: "/".join(configs(r)[1][1:3]), header="B", format=latex.escape),
+        Column("aligned_turns", header="Turns", format=latex.integer, align="r"),
+        number("identical_share", "Identical (\\%)", 1),
+        number("median_first_diff_token", "First diff.\\ (tok.)", 0),
+        Column(prompts, header="Same first prompt", **raw),
+        number("avg_pct_played_delta", "$\\Delta$ \\% played", 1),
+        number("avg_quality_delta", "$\\Delta$ quality", 1),
+        Column(
+            lambda r: f"{r.quality_rejects}/{r.played_rejects} of {r.tests}",
+            header="Rejects",
+            **raw,
+        ),
+    ]
+    return render.latex(summary, columns)
 
 
 def read_frames(paths: Iterable[str | Path]) -> pd.DataFrame:
