@@ -1,4 +1,5 @@
-"""LaTeX renderings (booktabs ``tabular`` only, no float) of the analysis results.
+"""LaTeX cell formats (numbers, p-values, intervals) and the column specs of the analysis
+tables, rendered by :mod:`clemgrid.analysis.render` as bare booktabs tabulars (no float).
 
 The paper wraps each table in its own ``table`` float with caption and label, so these
 functions return the bare ``tabular``; what a reader needs to interpret a number (n, the
@@ -15,31 +16,10 @@ import pandas as pd
 
 from clemgrid.analysis import render, settings
 from clemgrid.analysis.render import Column
+from clemgrid.analysis.render import escape as escape  # re-exported: callers say latex.escape
 from clemgrid.analysis.render import tabular as tabular  # the booktabs shape, re-exported
 
 MISSING = render.MISSING["latex"]
-_SPECIAL = {
-    "\\": r"\textbackslash{}",
-    "&": r"\&",
-    "%": r"\%",
-    "$": r"\$",
-    "#": r"\#",
-    "_": r"\_",
-    "{": r"\{",
-    "}": r"\}",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-    "<": r"\textless{}",
-    ">": r"\textgreater{}",
-}
-
-
-def escape(text: object) -> str:
-    """``text`` as LaTeX text: the special characters escaped (and ``<``, ``>``, which only
-    some font encodings print as such)."""
-    return "".join(_SPECIAL.get(c, c) for c in str(text))
-
-
 _missing = render.is_missing
 
 

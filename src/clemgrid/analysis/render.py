@@ -90,13 +90,29 @@ def auto(digits: int) -> Callable[[Any], str]:
     return format
 
 
-def latex_text(value: object) -> str:
-    from clemgrid.analysis.latex import escape
+_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+}
 
-    return escape(value)
+
+def escape(text: object) -> str:
+    """``text`` as LaTeX text: the special characters escaped (and ``<``, ``>``, which only
+    some font encodings print as such)."""
+    return "".join(_SPECIAL.get(c, c) for c in str(text))
 
 
-TEXT: dict[str, Callable[[Any], str]] = {"markdown": markdown_text, "latex": latex_text}
+TEXT: dict[str, Callable[[Any], str]] = {"markdown": markdown_text, "latex": escape}
 
 
 # --- tables ------------------------------------------------------------------------------------

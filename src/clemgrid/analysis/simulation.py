@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from clemgrid.analysis import render, settings
-from clemgrid.analysis.render import Column
+from clemgrid.analysis.render import Column, escape
 from clemgrid.analysis.uncertainty import bootstrap_clemscore, paired_tests
 from clemgrid.backends.base import GenerationParams
 from clemgrid.backends.scripted import ScriptedBackend
@@ -186,7 +186,6 @@ def run_study(
 def summary_latex(summary: pd.DataFrame) -> str:
     """The summary as it is, every column under its escaped name: numbers to two decimals,
     a missing one as ``NaN`` (the spelling of ``DataFrame.to_latex``, which wrote this file)."""
-    from clemgrid.analysis.latex import escape
 
     def number(value: object) -> str:
         return f"{value:.2f}" if isinstance(value, float) else str(value)

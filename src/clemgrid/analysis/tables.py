@@ -19,9 +19,8 @@ from typing import NamedTuple
 import pandas as pd
 
 from clemgrid.analysis import render
-from clemgrid.analysis.latex import escape
 from clemgrid.analysis.published import COMMAND_R_PLUS, LLAMA3_8B, LLAMA3_70B
-from clemgrid.analysis.render import Column, fixed
+from clemgrid.analysis.render import Column, escape, fixed
 
 SCORES = ["clemscore", "avg_pct_played", "avg_quality"]
 FOUND = "ok"
