@@ -4,12 +4,14 @@ Builders return a :class:`matplotlib.figure.Figure` made without pyplot (no glob
 interactive backend: the Agg canvas renders it); :func:`save_figure` writes PDF and PNG.
 
 - :func:`profile_figure`: Figures 2 and 4, per-game %played and quality bars per model;
-- :func:`size_figure`: Figure 3, clemscore vs. parameters with the OLS fit and its 95 % band;
+- :func:`size_figure`: Figure 3, clemscore vs. parameters with the OLS fit and its band;
 - :func:`bracket_figure`: Figure 5, clemscore of every model within its size bracket;
 - :func:`dynamics_figure`: Figure 6, %played and quality of models sorted by size, then score;
 - :func:`smooth_figure`: clemscore vs. parameters with the GAM and GAMM curves of seed 003;
 - :func:`tsne_figure`: the t-SNE map of the per-game score profiles;
-- :func:`interval_figure`: clemscores of our runs with their bootstrap 95 % intervals.
+- :func:`interval_figure`: clemscores of our runs with their bootstrap intervals.
+
+Every band and interval is at the level of :data:`settings.LEVEL`, which the labels print.
 
 A ``label`` column in a frame, where present, names its configs in the figure (our runs use
 it to mark synthetic players); otherwise the label is the model with its route.
@@ -121,7 +123,7 @@ def profile_figure(
 
 
 def size_figure(frame: pd.DataFrame, fit_frame: pd.DataFrame | None = None) -> Figure:
-    """Clemscore vs. parameters (log axis), open vs. closed marked, OLS fit with 95 % band.
+    """Clemscore vs. parameters (log axis), open vs. closed marked, OLS fit with its band.
 
     The line is ``clemscore ~ log10(params_b)`` fitted on ``fit_frame`` (default: ``frame``),
     drawn over that frame's size range; a separate ``fit_frame``'s models are ringed.
@@ -249,7 +251,7 @@ def dynamics_figure(
 def smooth_figure(
     frame: pd.DataFrame, gam_curve: pd.DataFrame, gamm_curve: pd.DataFrame | None = None
 ) -> Figure:
-    """Clemscore vs. parameters (log axis) with the GAM fit and its 95 % band, and the GAMM's
+    """Clemscore vs. parameters (log axis) with the GAM fit and its band, and the GAMM's
     fixed-effect curve where given (curves as :func:`stats003.gam` / ``mixed_spline`` make them)."""
     figure = Figure(figsize=(5.2, 3.6), layout="constrained")
     ax = figure.subplots()
@@ -313,7 +315,7 @@ def tsne_figure(embedding: pd.DataFrame, annotate: int = 6) -> Figure:
 
 
 def interval_figure(table: pd.DataFrame) -> Figure:
-    """Clemscore of each config with its 95 % interval (``ci_low``, ``ci_high``), one row per
+    """Clemscore of each config with its interval (``ci_low``, ``ci_high``), one row per
     config in ``table``'s order; rows whose ``player`` is "synthetic" are drawn hollow."""
     figure = Figure(figsize=(5.6, 0.4 * len(table) + 1.1), layout="constrained")
     ax = figure.subplots()

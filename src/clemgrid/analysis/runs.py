@@ -97,7 +97,7 @@ def shot_comparisons(
     """Each config that played a game and a few-shot variant of it (``base_games``: game →
     the zero-shot game it derives from): the two runs paired by instance, as
     :func:`uncertainty.paired_tests` compares them (difference = variant - zero-shot), with
-    a bootstrap 95 % CI of each arm's %played and quality (`*_low`, `*_high`)."""
+    a bootstrap CI (at :data:`settings.LEVEL`) of each arm's %played and quality (`*_low`, `*_high`)."""
     rows = []
     for keys, by_config in episodes.groupby(CONFIG_KEYS, sort=True):
         played = set(by_config["game"])

@@ -174,7 +174,8 @@ def gam_model(frame: pd.DataFrame, df: int = 6, alpha: float | None = None) -> G
 def gam(
     frame: pd.DataFrame, df: int = 6, alpha: float | None = None, points: int = 50
 ) -> dict[str, Any]:
-    """Fit :func:`gam_model`; report its penalty, effective df, fit and the curve with a 95 % CI."""
+    """Fit :func:`gam_model`; report its penalty, effective df, fit and the curve with its CI
+    (at :data:`settings.LEVEL`)."""
     model = gam_model(frame, df, alpha)
     fit = model.fit()
     grid = _grid(frame, points)
