@@ -48,6 +48,21 @@ def test_padded_markdown_is_what_to_markdown_prints(seed):
     assert render.markdown(frame, columns, padded=True) == expected
 
 
+def test_padded_alignment_is_tabulates():
+    from tabulate import tabulate
+
+    frame = pd.DataFrame({"a": ["x", "long value"], "bb": ["1", "22"], "c": ["q", "rr"]})
+    expected = tabulate(
+        frame.to_numpy().tolist(),
+        headers=list(frame.columns),
+        tablefmt="pipe",
+        colalign=("left", "right", "center"),
+        disable_numparse=True,
+    )
+    columns = [Column("a"), Column("bb", align="r"), Column("c", align="c")]
+    assert render.markdown(frame, columns, padded=True) == expected + "\n"
+
+
 def test_simulation_summary_is_what_to_latex_wrote():
     summary = pd.DataFrame(
         {

@@ -132,30 +132,41 @@ def cells(frame: pd.DataFrame, columns: Sequence[Column], target: Target) -> lis
     return [[c.cell(row, target) for c in columns] for row in rows(frame)]
 
 
+def _center(text: str, width: int) -> str:
+    """``text`` centred, the odd space on the right (as tabulate pads)."""
+    left = (width - len(text)) // 2
+    return " " * left + text + " " * (width - len(text) - left)
+
+
+_JUSTIFY: dict[str, Callable[[str, int], str]] = {"l": str.ljust, "r": str.rjust, "c": _center}
+_RULE: dict[str, Callable[[int], str]] = {
+    "l": lambda w: ":" + "-" * (w + 1),
+    "r": lambda w: "-" * (w + 1) + ":",
+    "c": lambda w: ":" + "-" * w + ":",
+}
+
+
 def markdown(frame: pd.DataFrame, columns: Sequence[Column], padded: bool = False) -> str:
     """A Markdown (pipe) table ending in a newline. ``padded`` pads every column to its widest
     cell (headers get two spaces more), as ``DataFrame.to_markdown`` (tabulate's ``pipe``
     format) does, for tables read in a terminal; alignment colons follow ``Column.align``
     there."""
     header = [c.title() for c in columns]
-    rows = cells(frame, columns, "markdown")
+    body = cells(frame, columns, "markdown")
     if not padded:
         lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-        lines += ["| " + " | ".join(row) + " |" for row in rows]
+        lines += ["| " + " | ".join(row) + " |" for row in body]
         return "\n".join(lines) + "\n"
-    widths = [max([len(h) + 2, *(len(row[i]) for row in rows)]) for i, h in enumerate(header)]
-    justify = {"l": str.ljust, "r": str.rjust, "c": str.center}
+    widths = [max([len(h) + 2, *(len(row[i]) for row in body)]) for i, h in enumerate(header)]
 
     def line(texts: Sequence[str]) -> str:
-        padded_cells = (
-            justify[c.align](t, w) for c, t, w in zip(columns, texts, widths, strict=True)
+        justified = (
+            _JUSTIFY[c.align](t, w) for c, t, w in zip(columns, texts, widths, strict=True)
         )
-        return "| " + " | ".join(padded_cells) + " |"
+        return "| " + " | ".join(justified) + " |"
 
-    rule = {"l": lambda w: ":" + "-" * (w + 1), "r": lambda w: "-" * (w + 1) + ":"}
-    rule["c"] = lambda w: ":" + "-" * w + ":"
-    separator = "|" + "|".join(rule[c.align](w) for c, w in zip(columns, widths, strict=True))
-    return "\n".join([line(header), separator + "|", *map(line, rows)]) + "\n"
+    rule = "|" + "|".join(_RULE[c.align](w) for c, w in zip(columns, widths, strict=True)) + "|"
+    return "\n".join([line(header), rule, *map(line, body)]) + "\n"
 
 
 def latex(
