@@ -144,7 +144,16 @@ def turn_taking_tables() -> dict[str, str]:
     summary = turn_taking.compare(
         experiment, right, wrong, _scores([("0", 1, 100.0)]), _scores([("0", 0, None)])
     )
+    other = turn_taking.Experiment(
+        ConfigKey("a", "x", "q"), ConfigKey("a-wrong", "x", "q"), "eot wrong", ("<e>",), ("<t>",)
+    )
+    second = turn_taking.compare(
+        other, right, wrong, _scores([("0", 1, 100.0)]), _scores([("0", 1, 50.0)])
+    )
+    two = pd.concat([summary, second], ignore_index=True)
     return {
+        "turn_taking_two.md": turn_taking.summary_markdown(two, []),
+        "turn_taking_two.tex": turn_taking.latex_table(two),
         "turn_taking.md": turn_taking.summary_markdown(summary, ["a note"]),
         "turn_taking_empty.md": turn_taking.summary_markdown(turn_taking.empty(), []),
         "turn_taking.tex": turn_taking.latex_table(summary),
