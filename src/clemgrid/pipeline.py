@@ -11,6 +11,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from clemgrid import records
+from clemgrid.analysis.render import Column, fixed, markdown
 from clemgrid.backends import GenerationParams, load_backend
 from clemgrid.cache import ResponseCache
 from clemgrid.engine import play
@@ -185,36 +186,35 @@ def format_table(
     quant_labels: dict[str, dict[str, str]] | None = None,
 ) -> str:
     """Markdown score table: one row per config, clemscore then %played / quality per game; a
-    game a config did not play is "–". Quants are named by :func:`quant_label`."""
+    game a config did not play is missing ("–"). Quants are named by :func:`quant_label`."""
     quant_labels = quant_labels or {}
+    keys = ["model", "backend", "quant"]
     wide = matrix.pivot_table(
-        index=["model", "backend", "quant"],
+        index=keys,
         columns="game",
         values=["pct_played", "quality"],
         aggfunc="first",
         dropna=False,
     )
-    lines = []
     games = sorted(matrix["game"].unique())
-    header = ["model", "backend", "quant", "clemscore", "avg %played", "avg quality"]
+    rows = scores.sort_values(
+        ["clemscore", *keys], ascending=[False, True, True, True]
+    ).reset_index(drop=True)
+    index = pd.MultiIndex.from_frame(rows[keys])
     for g in games:
-        header += [f"{g} %played", f"{g} quality"]
-    lines.append("| " + " | ".join(header) + " |")
-    lines.append("|" + "---|" * len(header))
-    fmt = lambda v: "–" if v is None or pd.isna(v) else f"{v:.2f}"  # noqa: E731
-    for row in scores.sort_values(
-        ["clemscore", "model", "backend", "quant"], ascending=[False, True, True, True]
-    ).itertuples():
-        key = (row.model, row.backend, row.quant)
-        cells = [
-            row.model,
-            row.backend,
-            quant_label(quant_labels, row.model, row.quant),
-            fmt(row.clemscore),
-            fmt(row.avg_pct_played),
-            fmt(row.avg_quality),
-        ]
-        for g in games:
-            cells += [fmt(wide.loc[key, ("pct_played", g)]), fmt(wide.loc[key, ("quality", g)])]
-        lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
+        for measure, heading in (("pct_played", "%played"), ("quality", "quality")):
+            rows[f"{g} {heading}"] = wide[(measure, g)].reindex(index).to_numpy()
+    rows["quant"] = [
+        quant_label(quant_labels, m, q) for m, q in zip(rows.model, rows.quant, strict=True)
+    ]
+    headers = {
+        "clemscore": "clemscore",
+        "avg_pct_played": "avg %played",
+        "avg_quality": "avg quality",
+    }
+    measures = [*headers, *(f"{g} {h}" for g in games for h in ("%played", "quality"))]
+    return markdown(
+        rows,
+        [Column(k, format=str) for k in keys]
+        + [Column(m, header=headers.get(m), format=fixed(2)) for m in measures],
+    )

@@ -39,6 +39,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from clemgrid.analysis import render, settings
+from clemgrid.analysis.render import Column
 from clemgrid.analysis.uncertainty import PairedTest, paired_tests
 
 EPISODE_KEYS = ["game", "experiment", "instance_id"]
@@ -467,7 +469,6 @@ SUMMARY_COLUMNS = [
     "quality_rejects",
     "played_rejects",
 ]
-ALPHA = 0.05
 
 
 def summary_row(
@@ -508,8 +509,8 @@ def summary_row(
         "avg_quality_b": games["quality_b"].mean(),
         "avg_quality_delta": games["quality_a"].mean() - games["quality_b"].mean(),
         "tests": len(tested),
-        "quality_rejects": int((tested["permutation_p"] < ALPHA).sum()),
-        "played_rejects": int((tested["mcnemar_p"] < ALPHA).sum()),
+        "quality_rejects": int((tested["permutation_p"] < settings.ALPHA).sum()),
+        "played_rejects": int((tested["mcnemar_p"] < settings.ALPHA).sum()),
     }
 
 
@@ -545,19 +546,42 @@ def compare(
 # --- written reports ----------------------------------------------------------------------------
 
 
-def _cell(value: Any, digits: int = 1) -> str:
-    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
-        return "–"
-    if isinstance(value, float | np.floating):
-        return f"{value:.{digits}f}"
-    return str(value).replace("|", "\\|")
+_cell = render.auto(1)
 
 
 def markdown_table(frame: pd.DataFrame, columns: Sequence[str]) -> str:
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    for row in frame.itertuples(index=False):
-        lines.append("| " + " | ".join(_cell(getattr(row, c)) for c in columns) + " |")
-    return "\n".join(lines) + "\n"
+    """``columns`` of ``frame`` as they are named, floats to one decimal."""
+    return render.markdown(frame, [Column(c, format=_cell) for c in columns])
+
+
+def _raw(header: str, text: Callable[[Any], str]) -> Column:
+    """A cell the row's fields fill as they print (f-string), unescaped."""
+    return Column(text, header=header, format=str, missing=False)
+
+
+def _code(key: str, header: str) -> Column:
+    return Column(key, header=header, format=lambda v: f"`{_cell(v)}`", missing=False)
+
+
+DIFFERING_MD_COLUMNS = [
+    _raw("game", lambda r: f"{r.game}"),
+    Column("experiment", format=_cell),
+    Column("instance_id", header="instance", format=_cell),
+    _raw("step", lambda r: f"{r.step}"),
+    Column("player", format=_cell),
+    _raw("first diff (token / char)", lambda r: f"{r.first_diff_token} / {r.first_diff_char}"),
+    _raw("stop A / B", lambda r: f"{r.stop_reason_a} / {r.stop_reason_b}"),
+    Column(lambda r: truncate(r.response_a), header="response A", format=_cell, missing=False),
+    Column(lambda r: truncate(r.response_b), header="response B", format=_cell, missing=False),
+]
+PROMPT_MD_COLUMNS = [
+    _raw("game", lambda r: f"{r.game}"),
+    Column("experiment", format=_cell),
+    Column("instance_id", header="instance", format=_cell),
+    _raw("first diff (char)", lambda r: f"{r.first_prompt_diff_char}"),
+    _code("first_prompt_context_a", "A"),
+    _code("first_prompt_context_b", "B"),
+]
 
 
 def differences_markdown(report: PairReport) -> str:
@@ -577,33 +601,13 @@ def differences_markdown(report: PairReport) -> str:
     if differing.empty:
         out.append("None: every aligned response is identical.\n")
     else:
-        out.append(
-            "| game | experiment | instance | step | player | first diff (token / char) "
-            "| stop A / B | response A | response B |"
-        )
-        out.append("|---|---|---|---|---|---|---|---|---|")
-        for r in differing.itertuples(index=False):
-            out.append(
-                f"| {r.game} | {_cell(r.experiment)} | {_cell(r.instance_id)} | {r.step} "
-                f"| {_cell(r.player)} | {r.first_diff_token} / {r.first_diff_char} "
-                f"| {r.stop_reason_a} / {r.stop_reason_b} "
-                f"| {_cell(truncate(r.response_a))} | {_cell(truncate(r.response_b))} |"
-            )
-        out.append("")
+        out.append(render.markdown(differing, DIFFERING_MD_COLUMNS))
     out.append("## First prompts of an episode\n")
     counts = episodes["first_prompt"].value_counts()
     out.append(", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) + "\n")
     different = episodes[episodes["first_prompt"] == "different"]
     if len(different):
-        out.append("| game | experiment | instance | first diff (char) | A | B |")
-        out.append("|---|---|---|---|---|---|")
-        for r in different.itertuples(index=False):
-            out.append(
-                f"| {r.game} | {_cell(r.experiment)} | {_cell(r.instance_id)} "
-                f"| {r.first_prompt_diff_char} | `{_cell(r.first_prompt_context_a)}` "
-                f"| `{_cell(r.first_prompt_context_b)}` |"
-            )
-        out.append("")
+        out.append(render.markdown(different, PROMPT_MD_COLUMNS))
     out.append("## Episodes\n")
     counts = episodes["status"].value_counts()
     out.append(", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) + "\n")
@@ -652,7 +656,7 @@ def summary_markdown(summary: pd.DataFrame, games: pd.DataFrame) -> str:
         "Identical share: percent of aligned turns (same messages sent) with identical raw "
         "responses. First diff token: median over differing responses of the number of leading "
         "tokens both share. Deltas are A minus B, averaged over games; rejects count paired "
-        "tests with p < 0.05 (permutation on quality, McNemar on played).\n",
+        f"tests with p < {settings.ALPHA:g} (permutation on quality, McNemar on played).\n",
     ]
     if summary.empty:
         out.append(
@@ -671,42 +675,40 @@ def latex_table(summary: pd.DataFrame) -> str:
     """The paper's table: one row per pair."""
     from clemgrid.analysis import latex
 
-    header = [
-        "Model",
-        "A",
-        "B",
-        "Turns",
-        "Identical (\\%)",
-        "First diff.\\ (tok.)",
-        "Same first prompt",
-        "$\\Delta$ \\% played",
-        "$\\Delta$ quality",
-        "Rejects",
-    ]
-    rows = []
-    for r in summary.itertuples(index=False):
+    def configs(r: Any) -> tuple[list[str], list[str]]:
         a, b = (part.split(" / ") for part in (r.config_a, r.config_b))
-        same_model = a[0] == b[0]
-        prompts = (
-            f"{r.first_prompts_identical}/{r.first_prompts_compared}"
-            if r.first_prompts_compared
-            else "not recorded"
-        )
-        rows.append(
-            [
-                latex.escape(a[0] if same_model else f"{a[0]} / {b[0]}"),
-                latex.escape(f"{a[1]}/{a[2]}"),
-                latex.escape(f"{b[1]}/{b[2]}"),
-                latex.integer(r.aligned_turns),
-                latex.number(r.identical_share, 1),
-                latex.number(r.median_first_diff_token, 0),
-                prompts,
-                latex.number(r.avg_pct_played_delta, 1),
-                latex.number(r.avg_quality_delta, 1),
-                f"{r.quality_rejects}/{r.played_rejects} of {r.tests}",
-            ]
-        )
-    return latex.tabular(header, rows, "lllrrrrrrr")
+        return a, b
+
+    def model(r: Any) -> str:
+        a, b = configs(r)
+        return a[0] if a[0] == b[0] else f"{a[0]} / {b[0]}"
+
+    def prompts(r: Any) -> str:
+        if not r.first_prompts_compared:
+            return "not recorded"
+        return f"{r.first_prompts_identical}/{r.first_prompts_compared}"
+
+    def number(key: str, header: str, digits: int) -> Column:
+        return Column(key, header=header, format=lambda v: latex.number(v, digits), align="r")
+
+    raw = {"format": str, "missing": False, "align": "r"}
+    columns = [
+        Column(model, header="Model", format=latex.escape),
+        Column(lambda r: "/".join(configs(r)[0][1:3]), header="A", format=latex.escape),
+        Column(lambda r: "/".join(configs(r)[1][1:3]), header="B", format=latex.escape),
+        Column("aligned_turns", header="Turns", format=latex.integer, align="r"),
+        number("identical_share", "Identical (\\%)", 1),
+        number("median_first_diff_token", "First diff.\\ (tok.)", 0),
+        Column(prompts, header="Same first prompt", **raw),
+        number("avg_pct_played_delta", "$\\Delta$ \\% played", 1),
+        number("avg_quality_delta", "$\\Delta$ quality", 1),
+        Column(
+            lambda r: f"{r.quality_rejects}/{r.played_rejects} of {r.tests}",
+            header="Rejects",
+            **raw,
+        ),
+    ]
+    return render.latex(summary, columns)
 
 
 def read_frames(paths: Iterable[str | Path]) -> pd.DataFrame:

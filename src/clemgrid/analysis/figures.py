@@ -4,12 +4,14 @@ Builders return a :class:`matplotlib.figure.Figure` made without pyplot (no glob
 interactive backend: the Agg canvas renders it); :func:`save_figure` writes PDF and PNG.
 
 - :func:`profile_figure`: Figures 2 and 4, per-game %played and quality bars per model;
-- :func:`size_figure`: Figure 3, clemscore vs. parameters with the OLS fit and its 95 % band;
+- :func:`size_figure`: Figure 3, clemscore vs. parameters with the OLS fit and its band;
 - :func:`bracket_figure`: Figure 5, clemscore of every model within its size bracket;
 - :func:`dynamics_figure`: Figure 6, %played and quality of models sorted by size, then score;
 - :func:`smooth_figure`: clemscore vs. parameters with the GAM and GAMM curves of seed 003;
 - :func:`tsne_figure`: the t-SNE map of the per-game score profiles;
-- :func:`interval_figure`: clemscores of our runs with their bootstrap 95 % intervals.
+- :func:`interval_figure`: clemscores of our runs with their bootstrap intervals.
+
+Every band and interval is at the level of :data:`settings.LEVEL`, which the labels print.
 
 A ``label`` column in a frame, where present, names its configs in the figure (our runs use
 it to mark synthetic players); otherwise the label is the model with its route.
@@ -28,6 +30,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
+from clemgrid.analysis import settings
 from clemgrid.analysis.published import GAMES
 
 PLAYED = "#3b75af"  # blue: %played
@@ -120,7 +123,7 @@ def profile_figure(
 
 
 def size_figure(frame: pd.DataFrame, fit_frame: pd.DataFrame | None = None) -> Figure:
-    """Clemscore vs. parameters (log axis), open vs. closed marked, OLS fit with 95 % band.
+    """Clemscore vs. parameters (log axis), open vs. closed marked, OLS fit with its band.
 
     The line is ``clemscore ~ log10(params_b)`` fitted on ``fit_frame`` (default: ``frame``),
     drawn over that frame's size range; a separate ``fit_frame``'s models are ringed.
@@ -131,7 +134,7 @@ def size_figure(frame: pd.DataFrame, fit_frame: pd.DataFrame | None = None) -> F
     grid = pd.DataFrame(
         {"params_b": np.logspace(*np.log10(fit_frame["params_b"].agg(["min", "max"])), 100)}
     )
-    band = fit.get_prediction(grid).summary_frame(alpha=0.05)
+    band = fit.get_prediction(grid).summary_frame(alpha=settings.interval_alpha())
     figure = Figure(figsize=(6.4, 4.4), layout="constrained")
     ax = figure.subplots()
     ax.fill_between(
@@ -139,7 +142,7 @@ def size_figure(frame: pd.DataFrame, fit_frame: pd.DataFrame | None = None) -> F
         band["mean_ci_lower"],
         band["mean_ci_upper"],
         color="0.85",
-        label="95 % CI",
+        label=f"{settings.percent()} % CI",
     )
     ax.plot(
         grid["params_b"],
@@ -248,12 +251,17 @@ def dynamics_figure(
 def smooth_figure(
     frame: pd.DataFrame, gam_curve: pd.DataFrame, gamm_curve: pd.DataFrame | None = None
 ) -> Figure:
-    """Clemscore vs. parameters (log axis) with the GAM fit and its 95 % band, and the GAMM's
+    """Clemscore vs. parameters (log axis) with the GAM fit and its band, and the GAMM's
     fixed-effect curve where given (curves as :func:`stats003.gam` / ``mixed_spline`` make them)."""
     figure = Figure(figsize=(5.2, 3.6), layout="constrained")
     ax = figure.subplots()
     ax.fill_between(gam_curve["params_b"], gam_curve["ci_low"], gam_curve["ci_high"], color="0.88")
-    ax.plot(gam_curve["params_b"], gam_curve["fit"], color="0.25", label="GAM (95 % CI)")
+    ax.plot(
+        gam_curve["params_b"],
+        gam_curve["fit"],
+        color="0.25",
+        label=f"GAM ({settings.percent()} % CI)",
+    )
     if gamm_curve is not None:
         ax.plot(
             gamm_curve["params_b"],
@@ -307,7 +315,7 @@ def tsne_figure(embedding: pd.DataFrame, annotate: int = 6) -> Figure:
 
 
 def interval_figure(table: pd.DataFrame) -> Figure:
-    """Clemscore of each config with its 95 % interval (``ci_low``, ``ci_high``), one row per
+    """Clemscore of each config with its interval (``ci_low``, ``ci_high``), one row per
     config in ``table``'s order; rows whose ``player`` is "synthetic" are drawn hollow."""
     figure = Figure(figsize=(5.6, 0.4 * len(table) + 1.1), layout="constrained")
     ax = figure.subplots()
@@ -335,7 +343,7 @@ def interval_figure(table: pd.DataFrame) -> Figure:
     ax.set_yticks(y, [_label(r) for _, r in table.iterrows()], fontsize=8)
     ax.set_xlim(-2, 102)
     ax.set_ylim(-0.7, len(table) - 0.3)
-    ax.set_xlabel("clemscore (bootstrap 95 % CI)")
+    ax.set_xlabel(f"clemscore (bootstrap {settings.percent()} % CI)")
     ax.grid(axis="x", color="0.9")
     ax.legend(fontsize=7, loc="best")
     return figure

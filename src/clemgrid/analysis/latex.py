@@ -1,4 +1,5 @@
-"""LaTeX renderings (booktabs ``tabular`` only, no float) of the analysis results.
+"""LaTeX cell formats (numbers, p-values, intervals) and the column specs of the analysis
+tables, rendered by :mod:`clemgrid.analysis.render` as bare booktabs tabulars (no float).
 
 The paper wraps each table in its own ``table`` float with caption and label, so these
 functions return the bare ``tabular``; what a reader needs to interpret a number (n, the
@@ -8,36 +9,18 @@ from the data is escaped; missing numbers print as ``--``.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
+from collections.abc import Callable
+from typing import Any, Literal
 
 import pandas as pd
 
-MISSING = "--"
-_SPECIAL = {
-    "\\": r"\textbackslash{}",
-    "&": r"\&",
-    "%": r"\%",
-    "$": r"\$",
-    "#": r"\#",
-    "_": r"\_",
-    "{": r"\{",
-    "}": r"\}",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-    "<": r"\textless{}",
-    ">": r"\textgreater{}",
-}
+from clemgrid.analysis import render, settings
+from clemgrid.analysis.render import Column
+from clemgrid.analysis.render import escape as escape  # re-exported: callers say latex.escape
+from clemgrid.analysis.render import tabular as tabular  # the booktabs shape, re-exported
 
-
-def escape(text: object) -> str:
-    """``text`` as LaTeX text: the special characters escaped (and ``<``, ``>``, which only
-    some font encodings print as such)."""
-    return "".join(_SPECIAL.get(c, c) for c in str(text))
-
-
-def _missing(value: object) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+MISSING = render.MISSING["latex"]
+_missing = render.is_missing
 
 
 def number(value: object, digits: int = 2) -> str:
@@ -68,43 +51,15 @@ def p_relation(p: object) -> str:
     return "$p < 0.001$" if float(p) < 0.001 else f"$p = {float(p):.3f}$"
 
 
+def ci_header() -> str:
+    """The header of an interval column: its level (:data:`settings.LEVEL`) in percent."""
+    return f"{settings.percent()}\\,\\% CI"
+
+
 def interval(low: object, high: object, digits: int = 2) -> str:
     if _missing(low) or _missing(high):
         return MISSING
     return f"[{number(low, digits)}, {number(high, digits)}]"
-
-
-def tabular(
-    header: Sequence[str],
-    rows: Sequence[Sequence[str]],
-    align: str,
-    breaks: Sequence[int] = (),
-    footer: Sequence[str] = (),
-) -> str:
-    """A booktabs tabular of already formatted cells; a ``\\midrule`` before each row index in
-    ``breaks``; ``footer`` lines span the table below a rule. Cells are LaTeX (escape data
-    yourself)."""
-    if len(align) != len(header):
-        raise ValueError(f"align {align!r} has {len(align)} columns, the header {len(header)}")
-    lines = [
-        f"\\begin{{tabular}}{{{align}}}",
-        "\\toprule",
-        " & ".join(header) + " \\\\",
-        "\\midrule",
-    ]
-    for i, row in enumerate(rows):
-        if len(row) != len(header):
-            raise ValueError(f"row {i} has {len(row)} cells, the header {len(header)}")
-        if i in breaks and i > 0:
-            lines.append("\\midrule")
-        lines.append(" & ".join(row) + " \\\\")
-    if not rows:
-        lines.append(f"\\multicolumn{{{len(header)}}}{{c}}{{(none in this run)}} \\\\")
-    if footer:
-        lines.append("\\midrule")
-        lines += [f"\\multicolumn{{{len(header)}}}{{l}}{{{line}}} \\\\" for line in footer]
-    lines += ["\\bottomrule", "\\end{tabular}", ""]
-    return "\n".join(lines)
 
 
 # --- size regressions ---------------------------------------------------------------------
@@ -121,71 +76,93 @@ def term(name: str) -> str:
     return TERMS.get(name, escape(name))
 
 
+def _text(key: str | Callable[[Any], Any], header: str) -> Column:
+    return Column(key, header=header, format=escape)
+
+
+def _number(key: str, header: str, digits: int = 2) -> Column:
+    return Column(key, header=header, format=lambda v: number(v, digits), align="r")
+
+
+def _integer(key: str, header: str) -> Column:
+    return Column(key, header=header, format=integer, align="r")
+
+
+def _p(key: str, header: str = "$p$") -> Column:
+    return Column(key, header=header, format=p_value, align="r")
+
+
+def _interval(low: str, high: str) -> Column:
+    """The interval of ``low`` and ``high`` (missing if either is)."""
+    return _raw(ci_header(), lambda r: interval(getattr(r, low), getattr(r, high)))
+
+
+def _raw(header: str, text: Callable[[Any], str], align: Literal["l", "r"] = "l") -> Column:
+    """A cell the function writes as LaTeX itself."""
+    return Column(text, header=header, format=str, align=align, missing=False)
+
+
+def _first(text: Callable[[Any], str]) -> Callable[[Any], str]:
+    """``text`` on the first row of a block (``r.first``), blank below it."""
+    return lambda r: text(r) if r.first else ""
+
+
+def _blocks_of(frame: pd.DataFrame, by: str) -> tuple[pd.DataFrame, list[int]]:
+    """``frame`` with ``first`` marking the first row of each run of equal ``by``, and the
+    indices of those rows (where a block's rule goes)."""
+    values = frame[by].tolist()
+    first = [i == 0 or values[i] != values[i - 1] for i in range(len(values))]
+    return frame.assign(first=first), [i for i, f in enumerate(first) if f]
+
+
 def regression_table(fits: pd.DataFrame, coefficients: pd.DataFrame) -> str:
-    """One block per fit: its coefficients with 95 % CIs and p, and on its first row n, F with
+    """One block per fit: its coefficients with CIs and p, and on its first row n, F with
     its degrees of freedom, the F test's p, R² and the paper's F and R²."""
-    header = [
-        "Fit",
-        "Term",
-        "Estimate",
-        "95\\,\\% CI",
-        "$p$",
-        "$n$",
-        "$F$ (df)",
-        "$p(F)$",
-        "$R^2$",
-        "Paper $F$, $R^2$",
+    fit_fields = ["formula", "n", "F", "df_model", "df_resid", "F_p", "R2", "paper_F", "paper_R2"]
+    fits = fits[fit_fields].assign(fit=[f"({i})" for i in range(1, len(fits) + 1)])
+    terms = coefficients[["formula", "term", "estimate", "ci_low", "ci_high", "p"]]
+    terms = terms.merge(fits, on="formula", how="inner", sort=False)
+    order = {formula: i for i, formula in enumerate(fits["formula"])}
+    terms = terms.sort_values("formula", key=lambda f: f.map(order), kind="stable")
+    terms, breaks = _blocks_of(terms.reset_index(drop=True), "formula")
+
+    def paper(r: Any) -> str:
+        return MISSING if _missing(r.paper_F) else f"{number(r.paper_F)}, {number(r.paper_R2)}"
+
+    columns = [
+        _raw("Fit", _first(lambda r: r.fit)),
+        _raw("Term", lambda r: term(r.term)),
+        _number("estimate", "Estimate"),
+        _interval("ci_low", "ci_high"),
+        _p("p"),
+        _raw("$n$", _first(lambda r: integer(r.n)), "r"),
+        _raw(
+            "$F$ (df)",
+            _first(lambda r: f"{number(r.F)} ({integer(r.df_model)}, {integer(r.df_resid)})"),
+        ),
+        _raw("$p(F)$", _first(lambda r: p_value(r.F_p)), "r"),
+        _raw("$R^2$", _first(lambda r: number(r.R2)), "r"),
+        _raw("Paper $F$, $R^2$", _first(paper)),
     ]
-    rows, breaks = [], []
-    for i, fit in enumerate(fits.itertuples(index=False), start=1):
-        breaks.append(len(rows))
-        terms = coefficients[coefficients["formula"] == fit.formula]
-        for j, t in enumerate(terms.itertuples(index=False)):
-            first = j == 0
-            paper = (
-                f"{number(fit.paper_F)}, {number(fit.paper_R2)}"
-                if not _missing(fit.paper_F)
-                else MISSING
-            )
-            rows.append(
-                [
-                    f"({i})" if first else "",
-                    term(t.term),
-                    number(t.estimate),
-                    interval(t.ci_low, t.ci_high),
-                    p_value(t.p),
-                    integer(fit.n) if first else "",
-                    f"{number(fit.F)} ({integer(fit.df_model)}, {integer(fit.df_resid)})"
-                    if first
-                    else "",
-                    p_value(fit.F_p) if first else "",
-                    number(fit.R2) if first else "",
-                    paper if first else "",
-                ]
-            )
-    return tabular(header, rows, "llrlrrlrrl", breaks)
+    return render.latex(terms, columns, breaks)
 
 
 def per_game_table(per_game: pd.DataFrame) -> str:
     """Slope of each game's %played and quality on log10 parameters."""
-    header = ["Game", "Metric", "$n$", "Slope", "95\\,\\% CI", "$p$", "$R^2$"]
     metrics = {"pct_played": "\\% played", "quality": "quality"}
-    rows, breaks = [], []
-    for game, part in per_game.groupby("game", sort=False):
-        breaks.append(len(rows))
-        for j, r in enumerate(part.itertuples(index=False)):
-            rows.append(
-                [
-                    escape(game) if j == 0 else "",
-                    metrics.get(r.metric, escape(r.metric)),
-                    integer(r.n),
-                    number(r.slope),
-                    interval(r.slope_ci_low, r.slope_ci_high),
-                    p_value(r.slope_p),
-                    number(r.r2),
-                ]
-            )
-    return tabular(header, rows, "llrrlrr", breaks)
+    order = {game: i for i, game in enumerate(dict.fromkeys(per_game["game"]))}
+    rows = per_game.sort_values("game", key=lambda g: g.map(order), kind="stable")
+    rows, breaks = _blocks_of(rows.reset_index(drop=True), "game")
+    columns = [
+        _raw("Game", _first(lambda r: escape(r.game))),
+        _raw("Metric", lambda r: metrics.get(r.metric, escape(r.metric))),
+        _integer("n", "$n$"),
+        _number("slope", "Slope"),
+        _interval("slope_ci_low", "slope_ci_high"),
+        _p("slope_p"),
+        _number("r2", "$R^2$"),
+    ]
+    return render.latex(rows, columns, breaks)
 
 
 # --- seed 003 -----------------------------------------------------------------------------
@@ -193,17 +170,13 @@ def per_game_table(per_game: pd.DataFrame) -> str:
 
 def bracket_table(summary: pd.DataFrame, anova: pd.DataFrame) -> str:
     """Clemscore per size bracket (n, mean, sd, range) and the one-way ANOVA below it."""
-    header = ["Bracket", "$n$", "Mean", "SD", "Min", "Max"]
-    rows = [
-        [
-            escape(r.bracket),
-            integer(r.n),
-            number(r.mean),
-            number(r.std),
-            number(r.min),
-            number(r.max),
-        ]
-        for r in summary.itertuples(index=False)
+    columns = [
+        _text("bracket", "Bracket"),
+        _integer("n", "$n$"),
+        _number("mean", "Mean"),
+        _number("std", "SD"),
+        _number("min", "Min"),
+        _number("max", "Max"),
     ]
     between = anova[anova["term"] != "Residual"].iloc[0]
     within = anova[anova["term"] == "Residual"].iloc[0]
@@ -211,30 +184,19 @@ def bracket_table(summary: pd.DataFrame, anova: pd.DataFrame) -> str:
         f"One-way ANOVA: $F({integer(between['df'])}, {integer(within['df'])})"
         f" = {number(between['F'])}$, {p_relation(between['p'])}"
     )
-    return tabular(header, rows, "lrrrrr", footer=[test])
+    return render.latex(summary, columns, footer=[test])
 
 
 def tukey_table(tukey: pd.DataFrame) -> str:
-    header = [
-        "Bracket 1",
-        "Bracket 2",
-        "Difference",
-        "95\\,\\% CI",
-        "$p_{\\mathrm{adj}}$",
-        "Reject",
+    columns = [
+        _text("group1", "Bracket 1"),
+        _text("group2", "Bracket 2"),
+        _number("meandiff", "Difference"),
+        _interval("lower", "upper"),
+        _p("p_adj", "$p_{\\mathrm{adj}}$"),
+        _raw("Reject", lambda r: "yes" if r.reject else "no"),
     ]
-    rows = [
-        [
-            escape(r.group1),
-            escape(r.group2),
-            number(r.meandiff),
-            interval(r.lower, r.upper),
-            p_value(r.p_adj),
-            "yes" if r.reject else "no",
-        ]
-        for r in tukey.itertuples(index=False)
-    ]
-    return tabular(header, rows, "llrlrl")
+    return render.latex(tukey, columns)
 
 
 FIT_MEASURES = {
@@ -247,177 +209,122 @@ FIT_MEASURES = {
 def models_table(models: pd.DataFrame) -> str:
     """One row per model of clemscore on size (OLS, mixed, GAM, GAMM): n, groups, slope with CI,
     ICC, effective df and the fit statistic each reports."""
-    header = ["Model", "$n$", "Groups", "Slope", "95\\,\\% CI", "ICC", "edf", "Fit"]
-    rows = [
-        [
-            escape(r.model),
-            integer(r.n),
-            integer(r.n_groups),
-            number(r.slope),
-            interval(r.slope_ci_low, r.slope_ci_high),
-            number(r.icc),
-            number(r.edf),
-            f"{FIT_MEASURES.get(r.fit_measure, escape(r.fit_measure))} = {number(r.fit_value)}",
-        ]
-        for r in models.itertuples(index=False)
+
+    def fit(r: Any) -> str:
+        measure = FIT_MEASURES.get(r.fit_measure, escape(r.fit_measure))
+        return f"{measure} = {number(r.fit_value)}"
+
+    columns = [
+        _text("model", "Model"),
+        _integer("n", "$n$"),
+        _integer("n_groups", "Groups"),
+        _number("slope", "Slope"),
+        _interval("slope_ci_low", "slope_ci_high"),
+        _number("icc", "ICC"),
+        _number("edf", "edf"),
+        _raw("Fit", fit),
     ]
-    return tabular(header, rows, "lrrrlrrl")
+    return render.latex(models, columns)
 
 
 def simulation_table(summary: pd.DataFrame) -> str:
     """The simulation study's summary: per scenario the two players' true and mean estimated
     clemscores, CI coverage and the rejection rates of both paired tests (percent)."""
-    header = [
-        "Scenario",
-        "Runs",
-        "True A",
-        "True B",
-        "Mean est.\\ A",
-        "Mean est.\\ B",
-        "CI coverage",
-        "Perm.\\ rejects",
-        "McNemar rejects",
+    columns = [
+        _text("scenario", "Scenario"),
+        _integer("repetitions", "Runs"),
+        _number("true_clemscore_a", "True A"),
+        _number("true_clemscore_b", "True B"),
+        _number("mean_estimate_a", "Mean est.\\ A"),
+        _number("mean_estimate_b", "Mean est.\\ B"),
+        _number("ci_coverage", "CI coverage", 1),
+        _number("permutation_rejects", "Perm.\\ rejects", 1),
+        _number("mcnemar_rejects", "McNemar rejects", 1),
     ]
-    rows = [
-        [
-            escape(r.scenario),
-            integer(r.repetitions),
-            number(r.true_clemscore_a),
-            number(r.true_clemscore_b),
-            number(r.mean_estimate_a),
-            number(r.mean_estimate_b),
-            number(r.ci_coverage, 1),
-            number(r.permutation_rejects, 1),
-            number(r.mcnemar_rejects, 1),
-        ]
-        for r in summary.itertuples(index=False)
-    ]
-    return tabular(header, rows, "lrrrrrrrr")
+    return render.latex(summary, columns)
 
 
 # --- our runs -------------------------------------------------------------------------------
 
 
-def _config_cells(r: object) -> list[str]:
-    """Model, backend, quant and player; a deliberately misconfigured entry (its label ends in
-    "[misconfigured]", see runs.label_players) says so in the player column."""
-    player = r.player
-    if str(getattr(r, "label", "")).endswith("[misconfigured]"):
-        player += ", misconfigured"
-    return [escape(r.model), escape(r.backend), escape(r.quant), escape(player)]
+def _player(r: Any) -> str:
+    """The player; a deliberately misconfigured entry (its label ends in "[misconfigured]",
+    see runs.label_players) says so."""
+    misconfigured = str(getattr(r, "label", "")).endswith("[misconfigured]")
+    return escape(r.player + ", misconfigured" if misconfigured else r.player)
+
+
+CONFIG_COLUMNS = [
+    _text("model", "Model"),
+    _text("backend", "Backend"),
+    _text("quant", "Quant"),
+    _raw("Player", _player),
+]
+
+
+def _config_cells(r: Any) -> list[str]:
+    """Model, backend, quant and player of a row as the run tables print them."""
+    return [c.cell(r, "latex") for c in CONFIG_COLUMNS]
 
 
 def runs_config_table(table: pd.DataFrame) -> str:
-    """Our configs: clemscore with its bootstrap 95 % interval, average %played and quality."""
-    header = [
-        "Model",
-        "Backend",
-        "Quant",
-        "Player",
-        "Clemscore",
-        "95\\,\\% CI",
-        "\\% played",
-        "Quality",
+    """Our configs: clemscore with its bootstrap interval, average %played and quality."""
+    columns = [
+        *CONFIG_COLUMNS,
+        _number("clemscore", "Clemscore"),
+        _interval("ci_low", "ci_high"),
+        _number("avg_pct_played", "\\% played"),
+        _number("avg_quality", "Quality"),
     ]
-    rows = [
-        [
-            *_config_cells(r),
-            number(r.clemscore),
-            interval(r.ci_low, r.ci_high),
-            number(r.avg_pct_played),
-            number(r.avg_quality),
-        ]
-        for r in table.itertuples(index=False)
-    ]
-    return tabular(header, rows, "llllrlrr", _blocks(table["player"]))
+    return render.latex(table, columns, _blocks(table["player"]))
 
 
 def runs_game_table(table: pd.DataFrame) -> str:
     """Our configs per game: episodes, %played, quality (mean and SD over played episodes)."""
-    header = [
-        "Model",
-        "Backend",
-        "Quant",
-        "Player",
-        "Game",
-        "Episodes",
-        "\\% played",
-        "Quality",
-        "SD",
+    columns = [
+        *CONFIG_COLUMNS,
+        _text("game", "Game"),
+        _integer("n_episodes", "Episodes"),
+        _number("pct_played", "\\% played"),
+        _number("quality", "Quality"),
+        _number("quality_std", "SD"),
     ]
-    rows = [
-        [
-            *_config_cells(r),
-            escape(r.game),
-            integer(r.n_episodes),
-            number(r.pct_played),
-            number(r.quality),
-            number(r.quality_std),
-        ]
-        for r in table.itertuples(index=False)
-    ]
-    return tabular(header, rows, "lllllrrrr", _blocks(table["player"]))
+    return render.latex(table, columns, _blocks(table["player"]))
+
+
+def _pair(a: str, b: str, format: Callable[[Any], str] = number) -> Callable[[Any], str]:
+    return lambda r: f"{format(getattr(r, a))} / {format(getattr(r, b))}"
 
 
 def runs_shot_table(table: pd.DataFrame) -> str:
     """Zero- vs few-shot: the same config on a game and on its k-shot variant, paired by instance."""
-    header = [
-        "Model",
-        "Backend",
-        "Quant",
-        "Player",
-        "Variant",
-        "\\% played (0 / $k$)",
-        "Quality (0 / $k$)",
-        "$\\Delta$ quality",
-        "$p_{\\mathrm{perm}}$",
-        "$p_{\\mathrm{McN}}$",
+    columns = [
+        *CONFIG_COLUMNS,
+        _text("variant", "Variant"),
+        _raw("\\% played (0 / $k$)", _pair("pct_played_base", "pct_played_variant"), "r"),
+        _raw("Quality (0 / $k$)", _pair("quality_base", "quality_variant"), "r"),
+        _number("mean_quality_diff", "$\\Delta$ quality"),
+        _p("permutation_p", "$p_{\\mathrm{perm}}$"),
+        _p("mcnemar_p", "$p_{\\mathrm{McN}}$"),
     ]
-    rows = [
-        [
-            *_config_cells(r),
-            escape(r.variant),
-            f"{number(r.pct_played_base)} / {number(r.pct_played_variant)}",
-            f"{number(r.quality_base)} / {number(r.quality_variant)}",
-            number(r.mean_quality_diff),
-            p_value(r.permutation_p),
-            p_value(r.mcnemar_p),
-        ]
-        for r in table.itertuples(index=False)
-    ]
-    return tabular(header, rows, "lllllrrrrr", _blocks(table["player"]) if len(table) else ())
+    return render.latex(table, columns, _blocks(table["player"]) if len(table) else ())
 
 
 def runs_paired_table(table: pd.DataFrame) -> str:
     """Paired tests between configs of one model on the same instances (backend/quant effects)."""
-    header = [
-        "Model",
-        "Player",
-        "Game",
-        "Config A",
-        "Config B",
-        "Pairs",
-        "$\\Delta$ quality",
-        "$p_{\\mathrm{perm}}$",
-        "A/B only played",
-        "$p_{\\mathrm{McN}}$",
+    columns = [
+        _text("model", "Model"),
+        _text("player", "Player"),
+        _text("game", "Game"),
+        _text("config_a", "Config A"),
+        _text("config_b", "Config B"),
+        _integer("n_pairs", "Pairs"),
+        _number("mean_quality_diff", "$\\Delta$ quality"),
+        _p("permutation_p", "$p_{\\mathrm{perm}}$"),
+        _raw("A/B only played", _pair("played_a_only", "played_b_only", integer), "r"),
+        _p("mcnemar_p", "$p_{\\mathrm{McN}}$"),
     ]
-    rows = [
-        [
-            escape(r.model),
-            escape(r.player),
-            escape(r.game),
-            escape(r.config_a),
-            escape(r.config_b),
-            integer(r.n_pairs),
-            number(r.mean_quality_diff),
-            p_value(r.permutation_p),
-            f"{integer(r.played_a_only)} / {integer(r.played_b_only)}",
-            p_value(r.mcnemar_p),
-        ]
-        for r in table.itertuples(index=False)
-    ]
-    return tabular(header, rows, "lllllrrrrr")
+    return render.latex(table, columns)
 
 
 def _blocks(player: pd.Series) -> list[int]:

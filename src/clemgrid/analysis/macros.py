@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from clemgrid.analysis import latex, regression
+from clemgrid.analysis import latex, regression, settings
 from clemgrid.analysis.published import COMMAND_R_PLUS, LLAMA3_8B, LLAMA3_70B, SOURCE
 from clemgrid.analysis.tables import FOUND
 
@@ -103,16 +103,12 @@ class Macros:
 
 # --- conventions -----------------------------------------------------------------------------
 
-# Level of every interval the pipeline reports (regression.fit_ols, stats003, the bootstrap of
-# uncertainty.bootstrap_clemscore) and the significance level of every test decision (Tukey
-# HSD, the rejection rates of the simulation study, the counts of rejected paired tests).
-LEVEL = 95
-ALPHA = 0.05
-
 
 def convention_macros(macros: Macros) -> None:
-    macros.integer("ConfidenceLevel", LEVEL, "percent, every interval")
-    macros.number("SignificanceLevel", ALPHA, note="every test decision")
+    """The level of every interval the pipeline reports and the significance level of every
+    test decision (:mod:`clemgrid.analysis.settings`), for the paper's text."""
+    macros.integer("ConfidenceLevel", round(100 * settings.LEVEL), "percent, every interval")
+    macros.number("SignificanceLevel", settings.ALPHA, note="every test decision")
 
 
 # --- the published v1.6 data --------------------------------------------------------------
@@ -239,8 +235,8 @@ def regression_macros(
         for t in coefficients[coefficients["formula"] == fit.formula].itertuples(index=False):
             name = f"{stem}{TERMS[t.term]}"
             macros.number(f"{name}Coef", t.estimate, note=f"{note}: {t.term}")
-            macros.number(f"{name}Low", t.ci_low, note="95 % CI")
-            macros.number(f"{name}High", t.ci_high, note="95 % CI")
+            macros.number(f"{name}Low", t.ci_low, note=f"{settings.percent()} % CI")
+            macros.number(f"{name}High", t.ci_high, note=f"{settings.percent()} % CI")
             macros.p(f"{name}P", t.p, note)
     inherited = (frame["tokens_source"] != "characteristics file").sum()
     macros.integer("SizeInherited", inherited, "fit models whose training tokens are inherited")
@@ -371,12 +367,12 @@ def runs_macros(
     macros.integer("RunsPairedTests", len(paired))
     macros.integer(
         "RunsPairedQualityRejects",
-        (paired["permutation_p"] < ALPHA).sum() if len(paired) else 0,
+        (paired["permutation_p"] < settings.ALPHA).sum() if len(paired) else 0,
         "permutation tests with p < .05",
     )
     macros.integer(
         "RunsPairedPlayedRejects",
-        (paired["mcnemar_p"] < ALPHA).sum() if len(paired) else 0,
+        (paired["mcnemar_p"] < settings.ALPHA).sum() if len(paired) else 0,
         "McNemar tests with p < .05",
     )
     macros.flag("RunsHaveShots", len(shots) > 0, "a game and its few-shot variant?")
@@ -392,7 +388,7 @@ def runs_macros(
     )
     macros.integer(
         "RunsShotRejects",
-        ((shots["permutation_p"] < ALPHA) | (shots["mcnemar_p"] < ALPHA)).sum()
+        ((shots["permutation_p"] < settings.ALPHA) | (shots["mcnemar_p"] < settings.ALPHA)).sum()
         if len(shots)
         else 0,
         "few-shot comparisons with a test at p < .05",
@@ -400,8 +396,8 @@ def runs_macros(
     for r in configs.itertuples(index=False):
         stem = "Run" + camel(r.model, r.backend, r.quant)
         macros.number(f"{stem}Clemscore", r.clemscore, note=r.label)
-        macros.number(f"{stem}Low", r.ci_low, note="bootstrap 95 % CI")
-        macros.number(f"{stem}High", r.ci_high, note="bootstrap 95 % CI")
+        macros.number(f"{stem}Low", r.ci_low, note=f"bootstrap {settings.percent()} % CI")
+        macros.number(f"{stem}High", r.ci_high, note=f"bootstrap {settings.percent()} % CI")
 
 
 def agreement_macros(macros: Macros, summary: pd.DataFrame) -> None:

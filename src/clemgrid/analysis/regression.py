@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 import statsmodels.formula.api as smf
 
+from clemgrid.analysis import settings
 from clemgrid.analysis.routes import default_route
 
 PARAMS = "clemscore ~ np.log10(params_b)"
@@ -76,7 +77,7 @@ def size_frame(joined: pd.DataFrame, inherit: dict[str, str] = INHERITED_TOKENS)
 def fit_ols(frame: pd.DataFrame, formula: str, subset_rule: str = SUBSET_RULE) -> OLSResult:
     """OLS of ``formula`` on ``frame`` (rows with a missing variable are dropped by patsy)."""
     fit = smf.ols(formula, frame).fit()
-    ci = fit.conf_int(0.05)
+    ci = fit.conf_int(settings.interval_alpha())
     coefficients = pd.DataFrame(
         {
             "term": fit.params.index,

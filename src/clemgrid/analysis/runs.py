@@ -9,11 +9,14 @@ first, then synthetic players, each by model, backend and quant.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import fields
+from typing import Any
 
 import pandas as pd
 
+from clemgrid.analysis import render
+from clemgrid.analysis.render import Column
 from clemgrid.analysis.uncertainty import PairedTest, mean_interval, paired_tests
 
 CONFIG_KEYS = ["model", "backend", "quant"]
@@ -94,7 +97,7 @@ def shot_comparisons(
     """Each config that played a game and a few-shot variant of it (``base_games``: game →
     the zero-shot game it derives from): the two runs paired by instance, as
     :func:`uncertainty.paired_tests` compares them (difference = variant - zero-shot), with
-    a bootstrap 95 % CI of each arm's %played and quality (`*_low`, `*_high`)."""
+    a bootstrap CI (at :data:`settings.LEVEL`) of each arm's %played and quality (`*_low`, `*_high`)."""
     rows = []
     for keys, by_config in episodes.groupby(CONFIG_KEYS, sort=True):
         played = set(by_config["game"])
@@ -163,34 +166,42 @@ def with_quant_labels(table: pd.DataFrame, labels: Mapping[str, Mapping[str, str
     return table.assign(quant=names)
 
 
+def _arm(name: str) -> Callable[[Any], str]:
+    """A zero- or few-shot arm's mean with its bootstrap interval where it has one."""
+
+    def text(row: Any) -> str:
+        value = getattr(row, name)
+        if pd.isna(value):
+            return render.MISSING["markdown"]
+        low, high = getattr(row, f"{name}_low"), getattr(row, f"{name}_high")
+        interval = "" if pd.isna(low) else f" [{low:.1f}, {high:.1f}]"
+        return f"{value:.1f}{interval}"
+
+    return text
+
+
+SHOTS_MD_COLUMNS = [
+    Column(lambda r: f"{r.model} / {r.backend} / {r.quant}", header="config"),
+    Column("player"),
+    Column("variant"),
+    *(
+        Column(lambda r: r, header=heading, format=_arm(name), missing=False)
+        for heading, name in [
+            ("%played 0-shot", "pct_played_base"),
+            ("%played k-shot", "pct_played_variant"),
+            ("quality 0-shot", "quality_base"),
+            ("quality k-shot", "quality_variant"),
+        ]
+    ),
+    # A p-value the test could not compute prints as "nan" (as it always has).
+    Column("permutation_p", header="p (quality)", format="{:.3f}".format, missing=False),
+    Column("mcnemar_p", header="p (%played)", format="{:.3f}".format, missing=False),
+]
+
+
 def shots_markdown(shots: pd.DataFrame) -> str:
-    """The zero- vs few-shot table as `make run` prints it: mean [95 % CI] per arm."""
+    """The zero- vs few-shot table as `make run` prints it: mean [CI] per arm, padded for a
+    terminal."""
     if shots.empty:
         return "No config played a game and a few-shot variant of it.\n"
-
-    def cell(row: pd.Series, name: str) -> str:
-        if pd.isna(row[name]):
-            return "–"
-        low, high = row[f"{name}_low"], row[f"{name}_high"]
-        interval = "" if pd.isna(low) else f" [{low:.1f}, {high:.1f}]"
-        return f"{row[name]:.1f}{interval}"
-
-    table = pd.DataFrame(
-        {
-            "config": shots["model"] + " / " + shots["backend"] + " / " + shots["quant"],
-            "player": shots["player"],
-            "variant": shots["variant"],
-            **{
-                heading: shots.apply(cell, axis=1, name=name)
-                for heading, name in [
-                    ("%played 0-shot", "pct_played_base"),
-                    ("%played k-shot", "pct_played_variant"),
-                    ("quality 0-shot", "quality_base"),
-                    ("quality k-shot", "quality_variant"),
-                ]
-            },
-            "p (quality)": shots["permutation_p"].map("{:.3f}".format),
-            "p (%played)": shots["mcnemar_p"].map("{:.3f}".format),
-        }
-    )
-    return table.to_markdown(index=False, disable_numparse=True) + "\n"
+    return render.markdown(shots, SHOTS_MD_COLUMNS, padded=True)

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from clemgrid.analysis import render, settings
+from clemgrid.analysis.render import Column, escape
 from clemgrid.analysis.uncertainty import bootstrap_clemscore, paired_tests
 from clemgrid.backends.base import GenerationParams
 from clemgrid.backends.scripted import ScriptedBackend
@@ -111,12 +113,14 @@ def simulate(
     repetitions: int,
     n_boot: int = 1000,
     n_resamples: int = 2000,
-    alpha: float = 0.05,
+    alpha: float | None = None,
     workers: int = 1,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(per-repetition results, summary table). Each scenario is a pair of skills (f, g) without
     seeds. Repetitions are independent, so `workers` processes share them; the results are the
-    same for any number of workers (tested)."""
+    same for any number of workers (tested). Tests reject at ``alpha`` (default
+    :data:`settings.ALPHA`)."""
+    alpha = settings.ALPHA if alpha is None else alpha
     tasks = [
         (name, skill_a, skill_b, rep, n_boot, n_resamples)
         for name, (skill_a, skill_b) in scenarios.items()
@@ -175,5 +179,21 @@ def run_study(
     )
     records.write_frame(runs, runs_out, study=study, bootstrap=bootstrap)
     summary.to_csv(summary_out, index=False, float_format="%.4f")
-    Path(table_out).write_text(summary.to_latex(index=False, float_format="%.2f", escape=True))
+    Path(table_out).write_text(summary_latex(summary))
     return summary
+
+
+def summary_latex(summary: pd.DataFrame) -> str:
+    """The summary as it is, every column under its escaped name: numbers to two decimals,
+    a missing one as ``NaN`` (the spelling of ``DataFrame.to_latex``, which wrote this file)."""
+
+    def number(value: object) -> str:
+        return f"{value:.2f}" if isinstance(value, float) else str(value)
+
+    columns = [
+        Column(c, header=escape(c), format=number, align="r", missing="NaN")
+        if pd.api.types.is_numeric_dtype(summary[c])
+        else Column(c, header=escape(c))
+        for c in summary.columns
+    ]
+    return render.latex(summary, columns, empty=None)

@@ -24,6 +24,7 @@ import statsmodels.formula.api as smf
 from statsmodels.gam.api import BSplines, GLMGam
 from statsmodels.stats.multicomp import pairwise_tukeyhsd
 
+from clemgrid.analysis import settings
 from clemgrid.analysis.routes import default_route
 
 EDGES = [0.0, 10.0, 40.0, 100.0, np.inf]
@@ -64,8 +65,10 @@ def anova_brackets(frame: pd.DataFrame) -> pd.DataFrame:
     return table.rename(columns={"PR(>F)": "p"})
 
 
-def tukey_brackets(frame: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
-    """Tukey HSD for every pair of brackets: meandiff (group2 - group1), adjusted p, CI, reject."""
+def tukey_brackets(frame: pd.DataFrame, alpha: float | None = None) -> pd.DataFrame:
+    """Tukey HSD for every pair of brackets: meandiff (group2 - group1), adjusted p, CI, reject
+    (at ``alpha``, by default :data:`settings.ALPHA`)."""
+    alpha = settings.ALPHA if alpha is None else alpha
     result = pairwise_tukeyhsd(frame["clemscore"], frame["bracket"].astype(str), alpha=alpha)
     pairs = list(combinations(result.groupsunique, 2))  # the order statsmodels reports
     return pd.DataFrame(
@@ -82,7 +85,7 @@ def tukey_brackets(frame: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
 
 
 def _coefficients(fit: Any, names: list[str]) -> pd.DataFrame:
-    ci = fit.conf_int(0.05).loc[names]
+    ci = fit.conf_int(settings.interval_alpha()).loc[names]
     return pd.DataFrame(
         {
             "term": names,
@@ -171,13 +174,14 @@ def gam_model(frame: pd.DataFrame, df: int = 6, alpha: float | None = None) -> G
 def gam(
     frame: pd.DataFrame, df: int = 6, alpha: float | None = None, points: int = 50
 ) -> dict[str, Any]:
-    """Fit :func:`gam_model`; report its penalty, effective df, fit and the curve with a 95 % CI."""
+    """Fit :func:`gam_model`; report its penalty, effective df, fit and the curve with its CI
+    (at :data:`settings.LEVEL`)."""
     model = gam_model(frame, df, alpha)
     fit = model.fit()
     grid = _grid(frame, points)
     prediction = fit.get_prediction(
         exog=np.ones((points, 1)), exog_smooth=grid[:, None]
-    ).summary_frame()
+    ).summary_frame(alpha=settings.interval_alpha())
     curve = pd.DataFrame(
         {
             "log10_params": grid,
@@ -241,7 +245,7 @@ def size_models(
     goodness of fit (``fit_measure``, ``fit_value``); ``r2`` holds R² (OLS) or the deviance
     explained (GAM)."""
     ols = smf.ols("clemscore ~ log10_params", frame).fit()
-    ols_ci = ols.conf_int(0.05).loc["log10_params"]
+    ols_ci = ols.conf_int(settings.interval_alpha()).loc["log10_params"]
     slope = mixed["coefficients"].set_index("term").loc["log10_params"]
     rows = [
         {

@@ -18,7 +18,9 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from clemgrid.analysis import render
 from clemgrid.analysis.published import COMMAND_R_PLUS, LLAMA3_8B, LLAMA3_70B
+from clemgrid.analysis.render import Column, escape, fixed
 
 SCORES = ["clemscore", "avg_pct_played", "avg_quality"]
 FOUND = "ok"
@@ -136,7 +138,7 @@ def latex(
     label: str | None = None,
     floating: bool = True,
 ) -> str:
-    """Booktabs LaTeX of a built table; missing scores print as --, text is escaped.
+    """Booktabs LaTeX of a built table; missing scores print as ``--``, text is escaped.
 
     ``floating=False`` gives the bare ``tabular`` (no caption or label), for a document that
     wraps it in its own float.
@@ -151,22 +153,10 @@ def latex(
     shown[blank_repeats] = shown[blank_repeats].where(
         shown[blank_repeats] != shown[blank_repeats].shift(), ""
     )
-    styler = (
-        shown.rename(columns=HEADERS)
-        .style.hide(axis="index")
-        .format(precision=2, na_rep="--", escape="latex")
-        .format_index(escape="latex", axis=1)
-    )
-    column_format = "l" * (len(shown.columns) - len(SCORES)) + "r" * len(SCORES)
-    if not floating:
-        return styler.to_latex(column_format=column_format, hrules=True)
-    return styler.to_latex(
-        column_format=column_format,
-        hrules=True,
-        caption=caption,
-        label=label,
-        position_float="centering",
-    )
+    texts = [Column(c, header=escape(HEADERS[c])) for c in shown.columns if c not in SCORES]
+    numbers = [Column(c, header=escape(HEADERS[c]), format=fixed(2), align="r") for c in SCORES]
+    tabular = render.latex(shown, [*texts, *numbers], empty=None)
+    return tabular if not floating else render.floating(tabular, caption, label)
 
 
 def to_csv(table: pd.DataFrame, path: str | Path) -> None:

@@ -16,7 +16,7 @@ reference is listed by :func:`missing` with the grid entries it needs, and nothi
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -303,37 +303,32 @@ def summary_markdown(summary: pd.DataFrame, notes: Sequence[str]) -> str:
 def latex_table(summary: pd.DataFrame) -> str:
     """The paper's table: per experiment and game, %played, mean length, share of turns that
     ran to the length limit."""
-    from clemgrid.analysis import latex
+    from clemgrid.analysis import latex, render
+    from clemgrid.analysis.render import Column
 
-    header = [
-        "Game",
-        "\\% played ref.",
-        "\\% played wrong",
-        "Chars ref.",
-        "Chars wrong",
-        "Tokens ref.",
-        "Tokens wrong",
-        "Length stops ref.",
-        "Length stops wrong",
+    def number(key: str, header: str, digits: int) -> Column:
+        return Column(key, header=header, format=lambda v: latex.number(v, digits), align="r")
+
+    def stops(side: str) -> Callable[[Any], str]:
+        return lambda r: f"{getattr(r, f'stop_length_{side}')}/{getattr(r, f'turns_{side}')}"
+
+    columns = [
+        Column("game", header="Game", format=latex.escape),
+        number("pct_played_reference", "\\% played ref.", 1),
+        number("pct_played_misconfigured", "\\% played wrong", 1),
+        number("mean_chars_reference", "Chars ref.", 0),
+        number("mean_chars_misconfigured", "Chars wrong", 0),
+        number("mean_tokens_reference", "Tokens ref.", 1),
+        number("mean_tokens_misconfigured", "Tokens wrong", 1),
+        *(
+            Column(stops(side), header=f"Length stops {name}", format=str, align="r")
+            for side, name in (("reference", "ref."), ("misconfigured", "wrong"))
+        ),
     ]
-    rows, breaks = [], []
-    for _, part in summary.groupby("experiment", sort=True):
-        breaks.append(len(rows))
-        for r in part.itertuples(index=False):
-            rows.append(
-                [
-                    latex.escape(r.game),
-                    latex.number(r.pct_played_reference, 1),
-                    latex.number(r.pct_played_misconfigured, 1),
-                    latex.number(r.mean_chars_reference, 0),
-                    latex.number(r.mean_chars_misconfigured, 0),
-                    latex.number(r.mean_tokens_reference, 1),
-                    latex.number(r.mean_tokens_misconfigured, 1),
-                    f"{r.stop_length_reference}/{r.turns_reference}",
-                    f"{r.stop_length_misconfigured}/{r.turns_misconfigured}",
-                ]
-            )
-    return latex.tabular(header, rows, "lrrrrrrrr", breaks=breaks)
+    rows = summary.sort_values("experiment", kind="stable").reset_index(drop=True)
+    experiment = rows["experiment"].tolist()
+    breaks = [i for i in range(len(rows)) if i == 0 or experiment[i] != experiment[i - 1]]
+    return render.latex(rows, columns, breaks=breaks)
 
 
 def length_share(row: Mapping[str, Any], side: str) -> float:

@@ -19,6 +19,8 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.contingency_tables import mcnemar
 
+from clemgrid.analysis import settings
+
 PAIR_KEYS = ["game", "experiment", "instance_id"]
 
 
@@ -32,9 +34,11 @@ def _clemscore(played: np.ndarray, quality: np.ndarray) -> np.ndarray:
 
 
 def bootstrap_clemscore(
-    episodes: pd.DataFrame, n_boot: int = 2000, seed: int = 0, level: float = 0.95
+    episodes: pd.DataFrame, n_boot: int = 2000, seed: int = 0, level: float | None = None
 ) -> dict[str, float]:
-    """Percentile CI of one config's clemscore; `episodes` has game, played, quality columns."""
+    """Percentile CI of one config's clemscore at `level` (default :data:`settings.LEVEL`);
+    `episodes` has game, played, quality columns."""
+    level = settings.LEVEL if level is None else level
     rng = np.random.default_rng(seed)
     played_rows, quality_rows, point_played, point_quality = [], [], [], []
     for _, group in episodes.groupby("game", sort=True):
@@ -63,7 +67,7 @@ def bootstrap_clemscore(
 
 
 def mean_interval(
-    values: np.ndarray, n_boot: int = 2000, seed: int = 0, level: float = 0.95
+    values: np.ndarray, n_boot: int = 2000, seed: int = 0, level: float | None = None
 ) -> tuple[float, float]:
     """Percentile bootstrap CI of a mean (NaNs dropped): the per-game %played and quality of
     one config, which have a handful of episodes in the embedded grid. (nan, nan) below two
@@ -78,7 +82,7 @@ def mean_interval(
         (values,),
         np.mean,
         n_resamples=n_boot,
-        confidence_level=level,
+        confidence_level=settings.LEVEL if level is None else level,
         method="percentile",
         random_state=np.random.default_rng(seed),
     )
