@@ -3,7 +3,7 @@ localrules:
     characteristics_join,
     paper_tables,
     regressions,
-    stats003,
+    size_statistics,
     figures,
     run_tables,
     run_figures,
@@ -121,40 +121,40 @@ rule regressions:
         "../scripts/regressions.py"
 
 
-rule stats003:
+rule size_statistics:
     input:
         joined=rules.characteristics_join.output.joined,
         matrix=rules.published_matrix.output.matrix,
     output:
-        frame="results/analysis/stats003/frame.csv",
+        frame="results/analysis/size_statistics/frame.csv",
         brackets=report(
-            "results/analysis/stats003/brackets.csv",
-            caption="../report/stats003.rst",
+            "results/analysis/size_statistics/brackets.csv",
+            caption="../report/size_statistics.rst",
             category="Published v1.6 data",
-            subcategory="Seed-003 statistics",
+            subcategory="Size statistics",
             labels={"table": "size brackets"},
         ),
-        anova="results/analysis/stats003/anova.csv",
+        anova="results/analysis/size_statistics/anova.csv",
         tukey=report(
-            "results/analysis/stats003/tukey.csv",
-            caption="../report/stats003.rst",
+            "results/analysis/size_statistics/tukey.csv",
+            caption="../report/size_statistics.rst",
             category="Published v1.6 data",
-            subcategory="Seed-003 statistics",
+            subcategory="Size statistics",
             labels={"table": "Tukey HSD"},
         ),
         models=report(
-            "results/analysis/stats003/models.csv",
-            caption="../report/stats003.rst",
+            "results/analysis/size_statistics/models.csv",
+            caption="../report/size_statistics.rst",
             category="Published v1.6 data",
-            subcategory="Seed-003 statistics",
+            subcategory="Size statistics",
             labels={"table": "mixed model, GAM, GAMM"},
         ),
-        coefficients="results/analysis/stats003/coefficients.csv",
-        curves="results/analysis/stats003/curves.csv",
-        tsne="results/analysis/stats003/tsne.csv",
-        brackets_tex="results/analysis/stats003/brackets.tex",
-        tukey_tex="results/analysis/stats003/tukey.tex",
-        models_tex="results/analysis/stats003/models.tex",
+        coefficients="results/analysis/size_statistics/coefficients.csv",
+        curves="results/analysis/size_statistics/curves.csv",
+        tsne="results/analysis/size_statistics/tsne.csv",
+        brackets_tex="results/analysis/size_statistics/brackets.tex",
+        tukey_tex="results/analysis/size_statistics/tukey.tex",
+        models_tex="results/analysis/size_statistics/models.tex",
         tsne_pdf="results/analysis/figures/tsne.pdf",
         tsne_png=report(
             "results/analysis/figures/tsne.png",
@@ -172,15 +172,15 @@ rule stats003:
             labels={"figure": "GAM and GAMM"},
         ),
     log:
-        "logs/stats003/stats003.log",
+        "logs/size_statistics/size_statistics.log",
     benchmark:
-        "benchmarks/stats003/stats003.tsv"
+        "benchmarks/size_statistics/size_statistics.tsv"
     conda:
         "../../envs/clemgrid.yaml"
     params:
         settings={"gam_df": 6, "gamm_df": 4, "tsne_perplexity": 10.0, "seed": 0},
     script:
-        "../scripts/stats003.py"
+        "../scripts/size_statistics.py"
 
 
 rule figures:
@@ -384,11 +384,11 @@ rule macros:
         coefficients=rules.regressions.output.coefficients,
         frame=rules.regressions.output.frame,
         per_game=rules.regressions.output.per_game,
-        brackets=rules.stats003.output.brackets,
-        anova=rules.stats003.output.anova,
-        tukey=rules.stats003.output.tukey,
-        models=rules.stats003.output.models,
-        tsne=rules.stats003.output.tsne,
+        brackets=rules.size_statistics.output.brackets,
+        anova=rules.size_statistics.output.anova,
+        tukey=rules.size_statistics.output.tukey,
+        models=rules.size_statistics.output.models,
+        tsne=rules.size_statistics.output.tsne,
         configs=rules.run_tables.output.configs,
         games=rules.run_tables.output.games,
         shots=rules.run_tables.output.shots,
@@ -403,7 +403,7 @@ rule macros:
     conda:
         "../../envs/clemgrid.yaml"
     params:
-        stats=rules.stats003.params.settings,
+        stats=rules.size_statistics.params.settings,
         bootstrap=config["bootstrap"],
         simulation=config["simulation"],
         turn_taking_notes=rules.turn_taking.params.notes,
