@@ -1,17 +1,15 @@
+# Analyses of the published clembench v1.6 data (Bhavsar et al., 2024): the score file and model
+# characteristics in resources/clembench_v1.6/, re-analysed as the paper does. No play job feeds
+# these rules.
+
+
 localrules:
     published_matrix,
     characteristics_join,
     paper_tables,
     regressions,
     size_statistics,
-    figures,
-    run_tables,
-    run_figures,
-    simulation_table,
-    macros,
-
-
-# --- the published clembench v1.6 data (Bhavsar et al., 2024) -------------------------------
+    published_figures,
 
 
 rule published_matrix:
@@ -183,7 +181,7 @@ rule size_statistics:
         "../scripts/size_statistics.py"
 
 
-rule figures:
+rule published_figures:
     input:
         matrix=rules.published_matrix.output.matrix,
         clemscore=rules.published_matrix.output.clemscore,
@@ -247,9 +245,9 @@ rule figures:
             labels={"figure": "Figure 6: dynamics"},
         ),
     log:
-        "logs/figures/figures.log",
+        "logs/published_figures/published_figures.log",
     benchmark:
-        "benchmarks/figures/figures.tsv"
+        "benchmarks/published_figures/published_figures.tsv"
     conda:
         "../../envs/clemgrid.yaml"
     params:
@@ -261,151 +259,3 @@ rule figures:
         ],
     script:
         "../scripts/published_figures.py"
-
-
-# --- our runs ------------------------------------------------------------------------------
-
-
-rule run_tables:
-    input:
-        matrix=rules.aggregate.output.matrix,
-        clemscore=rules.aggregate.output.clemscore,
-        intervals=rules.clemscore_intervals.output.intervals,
-        comparisons=rules.clemscore_intervals.output.comparisons,
-        scores=grid_outputs(rules.score.output.scores),
-    output:
-        configs=report(
-            "results/analysis/runs/configs.csv",
-            caption="../report/run_configs.rst",
-            category="Our runs",
-            subcategory="Tables",
-            labels={"table": "configs with bootstrap CIs"},
-        ),
-        games=report(
-            "results/analysis/runs/games.csv",
-            caption="../report/run_games.rst",
-            category="Our runs",
-            subcategory="Tables",
-            labels={"table": "per game"},
-        ),
-        shots=report(
-            "results/analysis/runs/shots.csv",
-            caption="../report/run_shots.rst",
-            category="Our runs",
-            subcategory="Tables",
-            labels={"table": "zero- vs few-shot"},
-        ),
-        paired="results/analysis/runs/paired.csv",
-        configs_tex="results/analysis/runs/configs.tex",
-        games_tex="results/analysis/runs/games.tex",
-        shots_tex="results/analysis/runs/shots.tex",
-        shots_md="results/analysis/runs/shots.md",
-        paired_tex="results/analysis/runs/paired.tex",
-    log:
-        "logs/run_tables/run_tables.log",
-    conda:
-        "../../envs/clemgrid.yaml"
-    params:
-        quant_labels=quant_labels(),
-        # Models whose facts declare them synthetic: labelled so in every table and figure.
-        synthetic=sorted(
-            {
-                c.model
-                for c in GRID.configs
-                if (GRID.models[c.model].get("facts") or {}).get("synthetic")
-            }
-        ),
-        # Deliberately misconfigured registry entries (facts.misconfigured): labelled so.
-        misconfigured=sorted(
-            {
-                c.model
-                for c in GRID.configs
-                if (GRID.models[c.model].get("facts") or {}).get("misconfigured")
-            }
-        ),
-        seed=config["bootstrap"]["seed"],
-    script:
-        "../scripts/run_tables.py"
-
-
-rule run_figures:
-    input:
-        configs=rules.run_tables.output.configs,
-        matrix=rules.aggregate.output.matrix,
-    output:
-        profiles_pdf="results/analysis/figures/runs_profiles.pdf",
-        profiles_png=report(
-            "results/analysis/figures/runs_profiles.png",
-            caption="../report/run_profiles.rst",
-            category="Our runs",
-            subcategory="Figures",
-            labels={"figure": "profiles"},
-        ),
-        intervals_pdf="results/analysis/figures/runs_intervals.pdf",
-        intervals_png=report(
-            "results/analysis/figures/runs_intervals.png",
-            caption="../report/run_intervals.rst",
-            category="Our runs",
-            subcategory="Figures",
-            labels={"figure": "clemscores with CIs"},
-        ),
-    log:
-        "logs/run_figures/run_figures.log",
-    conda:
-        "../../envs/clemgrid.yaml"
-    script:
-        "../scripts/run_figures.py"
-
-
-rule simulation_table:
-    input:
-        summary=rules.simulation_study.output.summary,
-    output:
-        tex="results/analysis/simulation/table.tex",
-    log:
-        "logs/simulation_table/simulation_table.log",
-    conda:
-        "../../envs/clemgrid.yaml"
-    script:
-        "../scripts/simulation_table.py"
-
-
-# --- every number the paper's text uses ----------------------------------------------------
-
-
-rule macros:
-    input:
-        recomputed=rules.published_matrix.output.recomputed,
-        matrix=rules.published_matrix.output.matrix,
-        joined=rules.characteristics_join.output.joined,
-        dropped=rules.characteristics_join.output.dropped,
-        tables=expand(rules.paper_tables.output.csv, number=["1", "2", "3", "4"]),
-        fits=rules.regressions.output.fits,
-        coefficients=rules.regressions.output.coefficients,
-        frame=rules.regressions.output.frame,
-        per_game=rules.regressions.output.per_game,
-        brackets=rules.size_statistics.output.brackets,
-        anova=rules.size_statistics.output.anova,
-        tukey=rules.size_statistics.output.tukey,
-        models=rules.size_statistics.output.models,
-        tsne=rules.size_statistics.output.tsne,
-        configs=rules.run_tables.output.configs,
-        games=rules.run_tables.output.games,
-        shots=rules.run_tables.output.shots,
-        paired=rules.run_tables.output.paired,
-        simulation=rules.simulation_study.output.summary,
-        agreement=rules.agreement.output.summary,
-        turn_taking=rules.turn_taking.output.summary,
-    output:
-        macros="results/analysis/macros.tex",
-    log:
-        "logs/macros/macros.log",
-    conda:
-        "../../envs/clemgrid.yaml"
-    params:
-        stats=rules.size_statistics.params.settings,
-        bootstrap=config["bootstrap"],
-        simulation=config["simulation"],
-        turn_taking_notes=rules.turn_taking.params.notes,
-    script:
-        "../scripts/write_macros.py"
