@@ -176,7 +176,7 @@ rule size_statistics:
     conda:
         "../../envs/clemgrid.yaml"
     params:
-        settings={"gam_df": 6, "gamm_df": 4, "tsne_perplexity": 10.0, "seed": 0},
+        settings=config["published"]["size_statistics"],
     script:
         "../scripts/size_statistics.py"
 
@@ -251,11 +251,6 @@ rule published_figures:
     conda:
         "../../envs/clemgrid.yaml"
     params:
-        # Figure 2: the best model, the paper's running example and a small fine-tune.
-        profile_models=[
-            "gpt-4-turbo-2024-04-09",
-            "Meta-Llama-3-70B-Instruct",
-            "openchat-3.5",
-        ],
+        profile_models=config["published"]["profile_models"],
     script:
         "../scripts/published_figures.py"
