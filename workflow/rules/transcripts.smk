@@ -27,6 +27,8 @@ rule transcripts_html:
         "../../envs/clemgrid.yaml"
     params:
         # The figures' folder: the summary names each figure by its path under it.
-        figures=lambda wildcards, input: os.path.commonpath(input.figures),
+        figures=lambda wildcards, input: os.path.commonpath(
+            [os.path.dirname(path) for path in input.figures]
+        ),
     script:
         "../scripts/transcripts_html.py"
