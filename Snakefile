@@ -1,5 +1,6 @@
 # clemgrid: self-play evaluation of chat LLMs on dialogue games.
-# Stages: instances, quantize -> play -> score -> aggregate -> analysis -> paper. See README.md.
+# Stages: instances, quantize -> play -> score -> aggregate -> analyses of our runs (uncertainty,
+# agreement, runs) and of the published v1.6 data (published) -> transcripts, paper. See README.md.
 from snakemake.utils import min_version
 
 min_version("9.0")
@@ -18,9 +19,10 @@ include: "workflow/rules/play.smk"
 include: "workflow/rules/score.smk"
 include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/uncertainty.smk"
-include: "workflow/rules/transcripts.smk"
 include: "workflow/rules/agreement.smk"
-include: "workflow/rules/analysis.smk"
+include: "workflow/rules/published.smk"
+include: "workflow/rules/runs.smk"
+include: "workflow/rules/transcripts.smk"
 include: "workflow/rules/paper.smk"
 include: "workflow/rules/import.smk"
 

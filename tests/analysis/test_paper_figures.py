@@ -2,13 +2,13 @@
 
 import pytest
 
-from clemgrid.analysis import figures, regression, stats003
+from clemgrid.analysis import figures, regression, size_statistics
 from clemgrid.analysis.routes import default_route
 
 
 @pytest.fixture(scope="module")
 def frame(joined):
-    return stats003.bracket_frame(joined)
+    return size_statistics.bracket_frame(joined)
 
 
 def _assert_written(paths):

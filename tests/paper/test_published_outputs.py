@@ -104,8 +104,8 @@ def test_regressions_equal_statsmodels_on_the_same_frame(built):
     assert len(per_game) == 14 and (per_game["n"] <= 20).all()
 
 
-def test_stats003_outputs(built):
-    out = built / "results/analysis/stats003"
+def test_size_statistics_outputs(built):
+    out = built / "results/analysis/size_statistics"
     assert pd.read_csv(out / "brackets.csv")["n"].sum() == 39
     assert len(pd.read_csv(out / "tukey.csv")) == 6
     models = pd.read_csv(out / "models.csv").set_index("key")

@@ -130,6 +130,19 @@ def test_summary_without_matrix_or_figures(results: Path, tmp_path: Path) -> Non
     assert "No figures directory was given." in text
 
 
+def test_summary_shows_only_the_given_figures(results: Path, tmp_path: Path) -> None:
+    """The workflow names the PNGs it declares: a stray file in the folder changes nothing."""
+    transcripts, scores, matrix = discover(results)
+    folder = tmp_path / "figures"
+    folder.mkdir()
+    declared = results / "analysis" / "figures" / "clemscore_by_size.png"
+    (folder / declared.name).write_bytes(declared.read_bytes())
+    (folder / "stray.png").write_bytes(declared.read_bytes())
+    render_site(transcripts, scores, tmp_path / "site", matrix, folder, [folder / declared.name])
+    text = page(tmp_path / "site", "summary.html").text
+    assert "clemscore_by_size.png" in text and "stray.png" not in text
+
+
 def test_same_input_same_bytes(results: Path, tmp_path: Path) -> None:
     transcripts, scores, matrix = discover(results)
     first = render_site(transcripts, scores, tmp_path / "1", matrix)

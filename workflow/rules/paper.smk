@@ -1,5 +1,48 @@
+# The paper: every number its text uses (macros), then the PDF from its sources and the tables
+# and figures of workflow/rules/published.smk, runs.smk, uncertainty.smk and agreement.smk.
+
+
 localrules:
+    macros,
     paper,
+
+
+rule macros:
+    input:
+        recomputed=rules.published_matrix.output.recomputed,
+        matrix=rules.published_matrix.output.matrix,
+        joined=rules.characteristics_join.output.joined,
+        dropped=rules.characteristics_join.output.dropped,
+        tables=expand(rules.paper_tables.output.csv, number=["1", "2", "3", "4"]),
+        fits=rules.regressions.output.fits,
+        coefficients=rules.regressions.output.coefficients,
+        frame=rules.regressions.output.frame,
+        per_game=rules.regressions.output.per_game,
+        brackets=rules.size_statistics.output.brackets,
+        anova=rules.size_statistics.output.anova,
+        tukey=rules.size_statistics.output.tukey,
+        models=rules.size_statistics.output.models,
+        tsne=rules.size_statistics.output.tsne,
+        configs=rules.run_tables.output.configs,
+        games=rules.run_tables.output.games,
+        shots=rules.run_tables.output.shots,
+        paired=rules.run_tables.output.paired,
+        simulation=rules.simulation_study.output.summary,
+        agreement=rules.agreement.output.summary,
+        turn_taking=rules.turn_taking.output.summary,
+    output:
+        macros="results/analysis/macros.tex",
+    log:
+        "logs/macros/macros.log",
+    conda:
+        "../../envs/clemgrid.yaml"
+    params:
+        stats=rules.size_statistics.params.settings,
+        bootstrap=config["bootstrap"],
+        simulation=config["simulation"],
+        turn_taking_notes=rules.turn_taking.params.notes,
+    script:
+        "../scripts/write_macros.py"
 
 
 rule paper:
@@ -23,18 +66,18 @@ rule paper:
         tables=expand(rules.paper_tables.output.tex, number=["1", "2", "3", "4"]),
         regression=rules.regressions.output.tex,
         per_game=rules.regressions.output.per_game_tex,
-        brackets=rules.stats003.output.brackets_tex,
-        tukey=rules.stats003.output.tukey_tex,
-        models=rules.stats003.output.models_tex,
-        tsne=rules.stats003.output.tsne_pdf,
-        smooth=rules.stats003.output.smooth_pdf,
-        profiles=rules.figures.output.profiles_pdf,
-        size_figure=rules.figures.output.size_pdf,
-        all_profiles_1=rules.figures.output.all_profiles_1_pdf,
-        all_profiles_2=rules.figures.output.all_profiles_2_pdf,
-        all_profiles_3=rules.figures.output.all_profiles_3_pdf,
-        brackets_figure=rules.figures.output.brackets_pdf,
-        dynamics=rules.figures.output.dynamics_pdf,
+        brackets=rules.size_statistics.output.brackets_tex,
+        tukey=rules.size_statistics.output.tukey_tex,
+        models=rules.size_statistics.output.models_tex,
+        tsne=rules.size_statistics.output.tsne_pdf,
+        smooth=rules.size_statistics.output.smooth_pdf,
+        profiles=rules.published_figures.output.profiles_pdf,
+        size_figure=rules.published_figures.output.size_pdf,
+        all_profiles_1=rules.published_figures.output.all_profiles_1_pdf,
+        all_profiles_2=rules.published_figures.output.all_profiles_2_pdf,
+        all_profiles_3=rules.published_figures.output.all_profiles_3_pdf,
+        brackets_figure=rules.published_figures.output.brackets_pdf,
+        dynamics=rules.published_figures.output.dynamics_pdf,
         run_configs=rules.run_tables.output.configs_tex,
         run_games=rules.run_tables.output.games_tex,
         run_shots=rules.run_tables.output.shots_tex,

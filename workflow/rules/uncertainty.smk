@@ -1,3 +1,10 @@
+# Bootstrap CIs of our runs' clemscores, and the simulation study that checks their coverage.
+
+
+localrules:
+    simulation_table,
+
+
 rule clemscore_intervals:
     input:
         scores=grid_outputs(rules.score.output.scores),
@@ -31,3 +38,16 @@ rule simulation_study:
         bootstrap=config["bootstrap"],
     script:
         "../scripts/simulation_study.py"
+
+
+rule simulation_table:
+    input:
+        summary=rules.simulation_study.output.summary,
+    output:
+        tex="results/analysis/simulation/table.tex",
+    log:
+        "logs/simulation_table/simulation_table.log",
+    conda:
+        "../../envs/clemgrid.yaml"
+    script:
+        "../scripts/simulation_table.py"

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from clemgrid.analysis import figures, regression, stats003
+from clemgrid.analysis import figures, regression, size_statistics
 from clemgrid.analysis.routes import default_route
 from clemgrid.workflow_io import job_log
 
@@ -13,7 +13,7 @@ with job_log(snakemake.log[0]) as log:
     out = snakemake.output
     defaults = default_route(scores).sort_values("clemscore", ascending=False, kind="stable")
     chosen = defaults.set_index("model").loc[snakemake.params.profile_models].reset_index()
-    frame = stats003.bracket_frame(joined)
+    frame = size_statistics.bracket_frame(joined)
     parts = [out.all_profiles_1_pdf, out.all_profiles_2_pdf, out.all_profiles_3_pdf]
     half = -(-len(defaults) // len(parts))
     built = {

@@ -8,5 +8,6 @@ with job_log(snakemake.log[0]) as log:
         snakemake.output.site,
         matrix=snakemake.input.matrix,
         figures_dir=snakemake.params.figures,
+        figure_files=snakemake.input.figures,
     )
     log.info("wrote %d pages", len(pages))

@@ -252,7 +252,8 @@ def smooth_figure(
     frame: pd.DataFrame, gam_curve: pd.DataFrame, gamm_curve: pd.DataFrame | None = None
 ) -> Figure:
     """Clemscore vs. parameters (log axis) with the GAM fit and its band, and the GAMM's
-    fixed-effect curve where given (curves as :func:`stats003.gam` / ``mixed_spline`` make them)."""
+    fixed-effect curve where given (curves as :func:`size_statistics.gam` and
+    ``mixed_spline`` make them)."""
     figure = Figure(figsize=(5.2, 3.6), layout="constrained")
     ax = figure.subplots()
     ax.fill_between(gam_curve["params_b"], gam_curve["ci_low"], gam_curve["ci_high"], color="0.88")

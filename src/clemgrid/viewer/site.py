@@ -10,6 +10,7 @@ Model text is escaped by Jinja's autoescaping; nothing from the data is marked s
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -91,11 +92,13 @@ def render_site(
     out_dir: str | Path,
     matrix: str | Path | None = None,
     figures_dir: str | Path | None = None,
+    figure_files: Iterable[str | Path] | None = None,
 ) -> list[Path]:
     """Write the site under `out_dir` and return the files written, in path order.
 
     `matrix` is the run's matrix.parquet (it may hold imported published rows); without it the
-    summary's matrix is computed from `scores`. PNGs under `figures_dir` go on the summary page.
+    summary's matrix is computed from `scores`. The PNGs `figure_files` under `figures_dir`
+    (default: every PNG there) go on the summary page.
     """
     episodes = load_episodes(transcripts, scores)
     by_instance: dict[tuple, list[Episode]] = defaultdict(list)
@@ -181,7 +184,7 @@ def render_site(
         paths.SUMMARY,
         "summary.html.j2",
         table=matrix_table(matrix_frame),
-        figures=figures(Path(figures_dir) if figures_dir is not None else None),
+        figures=figures(Path(figures_dir) if figures_dir is not None else None, figure_files),
         figures_dir=str(figures_dir) if figures_dir is not None else None,
     )
     return site.written()

@@ -6,6 +6,7 @@ Figures are embedded as data URIs so the page stays one file that opens offline 
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,14 +63,25 @@ def matrix_table(matrix: pd.DataFrame) -> MatrixTable:
     return MatrixTable(games, rows)
 
 
-def figures(directory: Path | None) -> list[tuple[str, str]]:
-    """(name, data URI) of every PNG under `directory`, by name; none when it does not exist."""
-    if directory is None or not directory.is_dir():
+def figures(
+    directory: Path | None, files: Iterable[str | Path] | None = None
+) -> list[tuple[str, str]]:
+    """(name, data URI) of the PNGs `files` under `directory`, named by their path under it and
+    sorted by path; without `files` every PNG under `directory` (none when it does not exist).
+
+    The workflow passes its declared figures: what a folder holds depends on which jobs ran
+    before, and the page must not.
+    """
+    if directory is None:
         return []
+    if files is None:
+        if not directory.is_dir():
+            return []
+        files = directory.rglob("*.png")
     return [
         (
             path.relative_to(directory).as_posix(),
             "data:image/png;base64," + base64.b64encode(path.read_bytes()).decode("ascii"),
         )
-        for path in sorted(directory.rglob("*.png"))
+        for path in sorted(Path(file) for file in files)
     ]

@@ -1,17 +1,15 @@
+# Analyses of the published clembench v1.6 data (Bhavsar et al., 2024): the score file and model
+# characteristics in resources/clembench_v1.6/, re-analysed as the paper does. No play job feeds
+# these rules.
+
+
 localrules:
     published_matrix,
     characteristics_join,
     paper_tables,
     regressions,
-    stats003,
-    figures,
-    run_tables,
-    run_figures,
-    simulation_table,
-    macros,
-
-
-# --- the published clembench v1.6 data (Bhavsar et al., 2024) -------------------------------
+    size_statistics,
+    published_figures,
 
 
 rule published_matrix:
@@ -121,40 +119,40 @@ rule regressions:
         "../scripts/regressions.py"
 
 
-rule stats003:
+rule size_statistics:
     input:
         joined=rules.characteristics_join.output.joined,
         matrix=rules.published_matrix.output.matrix,
     output:
-        frame="results/analysis/stats003/frame.csv",
+        frame="results/analysis/size_statistics/frame.csv",
         brackets=report(
-            "results/analysis/stats003/brackets.csv",
-            caption="../report/stats003.rst",
+            "results/analysis/size_statistics/brackets.csv",
+            caption="../report/size_statistics.rst",
             category="Published v1.6 data",
-            subcategory="Seed-003 statistics",
+            subcategory="Size statistics",
             labels={"table": "size brackets"},
         ),
-        anova="results/analysis/stats003/anova.csv",
+        anova="results/analysis/size_statistics/anova.csv",
         tukey=report(
-            "results/analysis/stats003/tukey.csv",
-            caption="../report/stats003.rst",
+            "results/analysis/size_statistics/tukey.csv",
+            caption="../report/size_statistics.rst",
             category="Published v1.6 data",
-            subcategory="Seed-003 statistics",
+            subcategory="Size statistics",
             labels={"table": "Tukey HSD"},
         ),
         models=report(
-            "results/analysis/stats003/models.csv",
-            caption="../report/stats003.rst",
+            "results/analysis/size_statistics/models.csv",
+            caption="../report/size_statistics.rst",
             category="Published v1.6 data",
-            subcategory="Seed-003 statistics",
+            subcategory="Size statistics",
             labels={"table": "mixed model, GAM, GAMM"},
         ),
-        coefficients="results/analysis/stats003/coefficients.csv",
-        curves="results/analysis/stats003/curves.csv",
-        tsne="results/analysis/stats003/tsne.csv",
-        brackets_tex="results/analysis/stats003/brackets.tex",
-        tukey_tex="results/analysis/stats003/tukey.tex",
-        models_tex="results/analysis/stats003/models.tex",
+        coefficients="results/analysis/size_statistics/coefficients.csv",
+        curves="results/analysis/size_statistics/curves.csv",
+        tsne="results/analysis/size_statistics/tsne.csv",
+        brackets_tex="results/analysis/size_statistics/brackets.tex",
+        tukey_tex="results/analysis/size_statistics/tukey.tex",
+        models_tex="results/analysis/size_statistics/models.tex",
         tsne_pdf="results/analysis/figures/tsne.pdf",
         tsne_png=report(
             "results/analysis/figures/tsne.png",
@@ -172,18 +170,18 @@ rule stats003:
             labels={"figure": "GAM and GAMM"},
         ),
     log:
-        "logs/stats003/stats003.log",
+        "logs/size_statistics/size_statistics.log",
     benchmark:
-        "benchmarks/stats003/stats003.tsv"
+        "benchmarks/size_statistics/size_statistics.tsv"
     conda:
         "../../envs/clemgrid.yaml"
     params:
-        settings={"gam_df": 6, "gamm_df": 4, "tsne_perplexity": 10.0, "seed": 0},
+        settings=config["published"]["size_statistics"],
     script:
-        "../scripts/stats003.py"
+        "../scripts/size_statistics.py"
 
 
-rule figures:
+rule published_figures:
     input:
         matrix=rules.published_matrix.output.matrix,
         clemscore=rules.published_matrix.output.clemscore,
@@ -247,165 +245,12 @@ rule figures:
             labels={"figure": "Figure 6: dynamics"},
         ),
     log:
-        "logs/figures/figures.log",
+        "logs/published_figures/published_figures.log",
     benchmark:
-        "benchmarks/figures/figures.tsv"
+        "benchmarks/published_figures/published_figures.tsv"
     conda:
         "../../envs/clemgrid.yaml"
     params:
-        # Figure 2: the best model, the paper's running example and a small fine-tune.
-        profile_models=[
-            "gpt-4-turbo-2024-04-09",
-            "Meta-Llama-3-70B-Instruct",
-            "openchat-3.5",
-        ],
+        profile_models=config["published"]["profile_models"],
     script:
         "../scripts/published_figures.py"
-
-
-# --- our runs ------------------------------------------------------------------------------
-
-
-rule run_tables:
-    input:
-        matrix=rules.aggregate.output.matrix,
-        clemscore=rules.aggregate.output.clemscore,
-        intervals=rules.clemscore_intervals.output.intervals,
-        comparisons=rules.clemscore_intervals.output.comparisons,
-        scores=grid_outputs(rules.score.output.scores),
-    output:
-        configs=report(
-            "results/analysis/runs/configs.csv",
-            caption="../report/run_configs.rst",
-            category="Our runs",
-            subcategory="Tables",
-            labels={"table": "configs with bootstrap CIs"},
-        ),
-        games=report(
-            "results/analysis/runs/games.csv",
-            caption="../report/run_games.rst",
-            category="Our runs",
-            subcategory="Tables",
-            labels={"table": "per game"},
-        ),
-        shots=report(
-            "results/analysis/runs/shots.csv",
-            caption="../report/run_shots.rst",
-            category="Our runs",
-            subcategory="Tables",
-            labels={"table": "zero- vs few-shot"},
-        ),
-        paired="results/analysis/runs/paired.csv",
-        configs_tex="results/analysis/runs/configs.tex",
-        games_tex="results/analysis/runs/games.tex",
-        shots_tex="results/analysis/runs/shots.tex",
-        shots_md="results/analysis/runs/shots.md",
-        paired_tex="results/analysis/runs/paired.tex",
-    log:
-        "logs/run_tables/run_tables.log",
-    conda:
-        "../../envs/clemgrid.yaml"
-    params:
-        quant_labels=quant_labels(),
-        # Models whose facts declare them synthetic: labelled so in every table and figure.
-        synthetic=sorted(
-            {
-                c.model
-                for c in GRID.configs
-                if (GRID.models[c.model].get("facts") or {}).get("synthetic")
-            }
-        ),
-        # Deliberately misconfigured registry entries (facts.misconfigured): labelled so.
-        misconfigured=sorted(
-            {
-                c.model
-                for c in GRID.configs
-                if (GRID.models[c.model].get("facts") or {}).get("misconfigured")
-            }
-        ),
-        seed=config["bootstrap"]["seed"],
-    script:
-        "../scripts/run_tables.py"
-
-
-rule run_figures:
-    input:
-        configs=rules.run_tables.output.configs,
-        matrix=rules.aggregate.output.matrix,
-    output:
-        profiles_pdf="results/analysis/figures/runs_profiles.pdf",
-        profiles_png=report(
-            "results/analysis/figures/runs_profiles.png",
-            caption="../report/run_profiles.rst",
-            category="Our runs",
-            subcategory="Figures",
-            labels={"figure": "profiles"},
-        ),
-        intervals_pdf="results/analysis/figures/runs_intervals.pdf",
-        intervals_png=report(
-            "results/analysis/figures/runs_intervals.png",
-            caption="../report/run_intervals.rst",
-            category="Our runs",
-            subcategory="Figures",
-            labels={"figure": "clemscores with CIs"},
-        ),
-    log:
-        "logs/run_figures/run_figures.log",
-    conda:
-        "../../envs/clemgrid.yaml"
-    script:
-        "../scripts/run_figures.py"
-
-
-rule simulation_table:
-    input:
-        summary=rules.simulation_study.output.summary,
-    output:
-        tex="results/analysis/simulation/table.tex",
-    log:
-        "logs/simulation_table/simulation_table.log",
-    conda:
-        "../../envs/clemgrid.yaml"
-    script:
-        "../scripts/simulation_table.py"
-
-
-# --- every number the paper's text uses ----------------------------------------------------
-
-
-rule macros:
-    input:
-        recomputed=rules.published_matrix.output.recomputed,
-        matrix=rules.published_matrix.output.matrix,
-        joined=rules.characteristics_join.output.joined,
-        dropped=rules.characteristics_join.output.dropped,
-        tables=expand(rules.paper_tables.output.csv, number=["1", "2", "3", "4"]),
-        fits=rules.regressions.output.fits,
-        coefficients=rules.regressions.output.coefficients,
-        frame=rules.regressions.output.frame,
-        per_game=rules.regressions.output.per_game,
-        brackets=rules.stats003.output.brackets,
-        anova=rules.stats003.output.anova,
-        tukey=rules.stats003.output.tukey,
-        models=rules.stats003.output.models,
-        tsne=rules.stats003.output.tsne,
-        configs=rules.run_tables.output.configs,
-        games=rules.run_tables.output.games,
-        shots=rules.run_tables.output.shots,
-        paired=rules.run_tables.output.paired,
-        simulation=rules.simulation_study.output.summary,
-        agreement=rules.agreement.output.summary,
-        turn_taking=rules.turn_taking.output.summary,
-    output:
-        macros="results/analysis/macros.tex",
-    log:
-        "logs/macros/macros.log",
-    conda:
-        "../../envs/clemgrid.yaml"
-    params:
-        stats=rules.stats003.params.settings,
-        bootstrap=config["bootstrap"],
-        simulation=config["simulation"],
-        turn_taking_notes=rules.turn_taking.params.notes,
-    script:
-        "../scripts/write_macros.py"

@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from clemgrid.analysis import figures, latex, stats003
+from clemgrid.analysis import figures, latex, size_statistics
 from clemgrid.workflow_io import job_log
 
 with job_log(snakemake.log[0]) as log:
@@ -10,15 +10,15 @@ with job_log(snakemake.log[0]) as log:
     matrix = pd.read_parquet(snakemake.input.matrix)
     settings = snakemake.params.settings
     out = snakemake.output
-    frame = stats003.bracket_frame(joined)
-    summary = stats003.bracket_summary(frame)
-    anova = stats003.anova_brackets(frame)
-    tukey = stats003.tukey_brackets(frame)
-    mixed = stats003.mixed_model(frame)
-    gam = stats003.gam(frame, df=settings["gam_df"])
-    gamm = stats003.mixed_spline(frame, df=settings["gamm_df"])
-    models = stats003.size_models(frame, mixed, gam, gamm)
-    tsne = stats003.tsne_map(
+    frame = size_statistics.bracket_frame(joined)
+    summary = size_statistics.bracket_summary(frame)
+    anova = size_statistics.anova_brackets(frame)
+    tukey = size_statistics.tukey_brackets(frame)
+    mixed = size_statistics.mixed_model(frame)
+    gam = size_statistics.gam(frame, df=settings["gam_df"])
+    gamm = size_statistics.mixed_spline(frame, df=settings["gamm_df"])
+    models = size_statistics.size_models(frame, mixed, gam, gamm)
+    tsne = size_statistics.tsne_map(
         matrix, frame, perplexity=settings["tsne_perplexity"], seed=settings["seed"]
     )
     frame[

@@ -8,24 +8,24 @@ from scipy import stats
 from statsmodels.gam.api import BSplines, GLMGam
 from statsmodels.stats.multicomp import pairwise_tukeyhsd
 
-from clemgrid.analysis import stats003
+from clemgrid.analysis import size_statistics
 
 
 @pytest.fixture(scope="module")
 def frame(joined):
-    return stats003.bracket_frame(joined)
+    return size_statistics.bracket_frame(joined)
 
 
 def test_brackets(frame):
     assert frame["model"].is_unique and len(frame) == 39
-    edges = stats003.size_bracket(pd.Series([0.5, 9.9, 10.0, 70.0, 100.0, 1760.0]))
+    edges = size_statistics.size_bracket(pd.Series([0.5, 9.9, 10.0, 70.0, 100.0, 1760.0]))
     assert edges.astype(str).tolist() == ["<10B", "<10B", "10-40B", "40-100B", ">100B", ">100B"]
-    summary = stats003.bracket_summary(frame)
+    summary = size_statistics.bracket_summary(frame)
     assert summary["n"].sum() == len(frame) and summary["n"].min() >= 5
 
 
 def test_anova_equals_f_oneway(frame):
-    table = stats003.anova_brackets(frame).set_index("term")
+    table = size_statistics.anova_brackets(frame).set_index("term")
     groups = [g["clemscore"].to_numpy() for _, g in frame.groupby("bracket", observed=True)]
     direct = stats.f_oneway(*groups)
     assert table.loc["C(bracket)", "F"] == pytest.approx(direct.statistic)
@@ -34,7 +34,7 @@ def test_anova_equals_f_oneway(frame):
 
 
 def test_tukey_equals_direct_call(frame):
-    table = stats003.tukey_brackets(frame)
+    table = size_statistics.tukey_brackets(frame)
     direct = pairwise_tukeyhsd(frame["clemscore"], frame["bracket"].astype(str))
     assert len(table) == 6  # pairs of 4 brackets
     assert table["meandiff"].to_numpy() == pytest.approx(direct.meandiffs)
@@ -45,7 +45,7 @@ def test_tukey_equals_direct_call(frame):
 
 
 def test_mixed_model_equals_direct_call(frame):
-    result = stats003.mixed_model(frame)
+    result = size_statistics.mixed_model(frame)
     direct = smf.mixedlm("clemscore ~ log10_params", frame, groups=frame["family"]).fit(reml=True)
     assert result["coefficients"]["estimate"].to_numpy() == pytest.approx(
         direct.fe_params.to_numpy()
@@ -56,7 +56,7 @@ def test_mixed_model_equals_direct_call(frame):
 
 
 def test_gam_equals_direct_fit(frame):
-    result = stats003.gam(frame, points=7)
+    result = size_statistics.gam(frame, points=7)
     x = frame[["log10_params"]].to_numpy()
     direct = GLMGam(
         frame["clemscore"].to_numpy(),
@@ -78,19 +78,19 @@ def test_gam_equals_direct_fit(frame):
 
 
 def test_gam_with_fixed_penalty(frame):
-    assert stats003.gam(frame, alpha=5.0, points=3)["alpha"] == 5.0
+    assert size_statistics.gam(frame, alpha=5.0, points=3)["alpha"] == 5.0
 
 
 def test_mixed_spline_shape(frame):
-    result = stats003.mixed_spline(frame, df=4, points=9)
+    result = size_statistics.mixed_spline(frame, df=4, points=9)
     assert len(result["coefficients"]) == 5  # intercept + 4 basis columns
     assert len(result["curve"]) == 9 and result["curve"]["fit"].notna().all()
 
 
 def test_profiles_and_tsne(matrix, frame):
-    profiles = stats003.score_profiles(matrix, frame)
+    profiles = size_statistics.score_profiles(matrix, frame)
     assert profiles.shape == (len(frame), 4 + 14) and not profiles.isna().any().any()
     pytest.importorskip("sklearn")
-    embedding = stats003.tsne_map(matrix, frame, perplexity=8.0)
+    embedding = size_statistics.tsne_map(matrix, frame, perplexity=8.0)
     assert embedding.shape[0] == len(frame)
     assert embedding[["x", "y"]].notna().all().all() and "bracket" in embedding
