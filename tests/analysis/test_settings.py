@@ -3,7 +3,7 @@
 
 import pandas as pd
 
-from clemgrid.analysis import agreement, latex, macros, settings, stats003
+from clemgrid.analysis import agreement, latex, macros, settings, size_statistics
 
 
 def test_defaults():
@@ -27,8 +27,8 @@ def test_tukey_decides_at_alpha(monkeypatch):
     frame = pd.DataFrame(
         {"clemscore": [1.0, 2.0, 3.0, 2.5, 3.5, 4.5], "bracket": ["a"] * 3 + ["b"] * 3}
     )
-    p = stats003.tukey_brackets(frame)["p_adj"].iloc[0]
+    p = size_statistics.tukey_brackets(frame)["p_adj"].iloc[0]
     monkeypatch.setattr(settings, "ALPHA", min(0.99, p + 0.01))
-    assert bool(stats003.tukey_brackets(frame)["reject"].iloc[0])
+    assert bool(size_statistics.tukey_brackets(frame)["reject"].iloc[0])
     monkeypatch.setattr(settings, "ALPHA", p / 2)
-    assert not bool(stats003.tukey_brackets(frame)["reject"].iloc[0])
+    assert not bool(size_statistics.tukey_brackets(frame)["reject"].iloc[0])
