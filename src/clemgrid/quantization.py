@@ -60,7 +60,7 @@ from clemgrid.sources import (  # noqa: F401 - re-exported: the workflow imports
 # `derive.type`: what dequantized tensors are stored as.
 DERIVE_TYPES = ("F32", "F16")
 # `quantize.type`: llama.cpp file types (llama_cpp.LLAMA_FTYPE_MOSTLY_<type>) that need no
-# importance matrix. Keep in sync with workflow/schemas/models.schema.yaml (tested).
+# importance matrix. Keep in sync with clemgrid/schemas/models.schema.yaml (tested).
 QUANTIZE_TYPES = (
     "F16",
     "BF16",

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,6 @@ class RegistryError(ValueError):
         self.file, self.entry, self.field = str(file), entry, field
 
 
-SCHEMA_DIR = Path(__file__).resolve().parents[2] / "workflow" / "schemas"
 NAME_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]*"
 GAME_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]*(?:\+[0-9]+shot)?"
 
@@ -57,8 +57,10 @@ def _validator_with_defaults(schema: dict) -> jsonschema.protocols.Validator:
     return jsonschema.validators.extend(base, {"properties": set_defaults})(schema)
 
 
+@cache
 def load_schema(name: str) -> dict:
-    return yaml.safe_load((SCHEMA_DIR / f"{name}.schema.yaml").read_text())
+    """A schema of clemgrid.schemas (package data), parsed once; do not modify it."""
+    return yaml.safe_load((files("clemgrid.schemas") / f"{name}.schema.yaml").read_text())
 
 
 def validate_document(doc: Any, schema_name: str, file: str | Path, keyed: bool) -> None:

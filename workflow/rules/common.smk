@@ -1,5 +1,4 @@
 from snakemake.exceptions import WorkflowError
-from snakemake.utils import validate
 
 from clemgrid.backends.weights import WeightsError, weight_file
 from clemgrid.analysis import agreement as agreement_analysis
@@ -20,13 +19,13 @@ from clemgrid.sources import BITSANDBYTES_KIND, source_chain, weight_source_kind
 
 CONFIG_FILE = (workflow.overwrite_configfiles or ["config/config.yaml"])[-1]
 
-validate(config, schema="../schemas/config.schema.yaml")
+# Validated once, against the schemas of clemgrid.schemas (workflow/schemas/ links to them);
+# the rules read `config` with the schema's defaults filled in, as Snakemake's validate() did.
 try:
     GRID = load_grid(config, config_file=CONFIG_FILE, known_games=GAMES)
 except RegistryError as error:
     raise WorkflowError(f"invalid configuration: {error}") from None
-validate(GRID.models, schema="../schemas/models.schema.yaml")
-validate(GRID.backends, schema="../schemas/backends.schema.yaml")
+config.update(GRID.config)
 
 
 wildcard_constraints:
