@@ -161,7 +161,8 @@ def test_config_key_is_one_type():
 
 
 def test_schemas_are_package_data():
-    """Read from the installed package, not the repository; workflow/schemas/ links to them."""
+    """Read from the package (src/clemgrid/schemas/ links to workflow/schemas/), not by a path
+    into the repository."""
     from importlib.resources import files
 
     from clemgrid.registry import load_schema

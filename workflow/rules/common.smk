@@ -4,22 +4,31 @@ from clemgrid.backends.weights import WeightsError, weight_file
 from clemgrid.analysis import agreement as agreement_analysis
 from clemgrid.analysis import turn_taking as turn_taking_analysis
 from clemgrid.games.registry import GAMES
-from clemgrid.hashing import canonical_json
 from clemgrid.quantization import (
+    BITSANDBYTES_KIND,
     DERIVED_KINDS,
     DERIVED_SIDECAR,
     DERIVED_WEIGHTS,
     built_kind,
+    default_label,
     derived_paths,
     recipe,
+    source_chain,
 )
-from clemgrid.registry import GAME_PATTERN, NAME_PATTERN, RegistryError, load_grid
+from clemgrid.registry import (
+    GAME_PATTERN,
+    NAME_PATTERN,
+    PlayConfig,
+    RegistryError,
+    canonical_json,
+    load_grid,
+    weight_source_kind,
+)
 from clemgrid.resources import PlayResources
-from clemgrid.sources import BITSANDBYTES_KIND, source_chain, weight_source_kind
 
 CONFIG_FILE = (workflow.overwrite_configfiles or ["config/config.yaml"])[-1]
 
-# Validated once, against the schemas of clemgrid.schemas (workflow/schemas/ links to them);
+# Validated once, by load_grid against the schemas of workflow/schemas/ (package data);
 # the rules read `config` with the schema's defaults filled in, as Snakemake's validate() did.
 try:
     GRID = load_grid(config, config_file=CONFIG_FILE, known_games=GAMES)
