@@ -1,7 +1,8 @@
 """The registry redesign changed no play's identity (its rerun trigger: a changed identity
 replays the job), no SLURM resource and no built-weights file of the repository's grids.
 `registry_baseline.json` holds the values the code before the redesign computed (play
-identity hashes per job; resources, quant labels and built weights per config)."""
+identity hashes per job; resources, quant labels and built weights per config). A change
+that means to replay jobs or resize them updates the file, and says so."""
 
 from __future__ import annotations
 
