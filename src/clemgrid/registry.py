@@ -270,15 +270,15 @@ def load_grid(
             )
         model_entry, backend_entry = models[item["model"]], backends[item["backend"]]
         quant = item["quant"]
-        if quant not in model_entry["weights"]:
-            known = ", ".join(model_entry["weights"])
+        if quant not in model_entry.weights:
+            known = ", ".join(model_entry.weights)
             raise RegistryError(
                 config_file,
                 entry,
                 "quant",
                 f"model {item['model']!r} has no weight source for quant {quant!r} in {models_file} (known: {known})",
             )
-        source = model_entry["weights"][quant]
+        source = model_entry.weights[quant]
         try:
             source_kind = weight_source_kind(source)
         except ValueError as exc:
@@ -343,10 +343,10 @@ def _check_chat(
         )
 
 
-def _check_misconfigured(models: dict[str, Any], models_file: str | Path) -> None:
+def _check_misconfigured(models: dict[str, ModelEntry], models_file: str | Path) -> None:
     """`facts.misconfigured.of` names the correctly configured entry of the same weights."""
     for name, entry in models.items():
-        label = (entry.get("facts") or {}).get("misconfigured")
+        label = entry.misconfigured
         if label and (label["of"] == name or label["of"] not in models):
             raise RegistryError(
                 models_file,
