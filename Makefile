@@ -42,6 +42,7 @@ test: $(VENV)/.installed system-deps
 lint: $(VENV)/.installed
 	$(BIN)/ruff format --check src tests benchmarks workflow/scripts
 	$(BIN)/ruff check src tests benchmarks workflow/scripts
+	$(BIN)/lint-imports
 	$(BIN)/snakefmt --check Snakefile workflow/rules
 	$(BIN)/snakemake --lint
 
