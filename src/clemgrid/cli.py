@@ -1,4 +1,5 @@
-"""`clemgrid` command line: check a configuration, show a score table, render transcripts."""
+"""`clemgrid` command line: check a configuration, show a score table or a run's summary, render
+transcripts."""
 
 from __future__ import annotations
 
@@ -52,6 +53,19 @@ def table(args: argparse.Namespace) -> int:
     return 0
 
 
+def summary(args: argparse.Namespace) -> int:
+    """The screen `make run` ends with (:mod:`clemgrid.summary_screen`)."""
+    from clemgrid import summary_screen
+
+    try:
+        run = summary_screen.load(args.results, models=args.models)
+    except summary_screen.MissingOutput as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(summary_screen.render(run), end="")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="clemgrid", description=__doc__)
     sub = parser.add_subparsers(required=True)
@@ -67,6 +81,10 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("table", help="print the score table of a finished run")
     p.add_argument("--scores", default="results/scores")
     p.set_defaults(func=table)
+    p = sub.add_parser("summary", help="print a finished run's results in 100 columns")
+    p.add_argument("--results", default="results")
+    p.add_argument("--models", default="config/models.yaml", help="labels synthetic players")
+    p.set_defaults(func=summary)
     from clemgrid.importer import cli as importer_cli
     from clemgrid.viewer import cli as viewer_cli
 
