@@ -118,6 +118,14 @@ class Row:
     quality: float | None
 
 
+def rows_of(frame: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """The rows of `frame` that belong to `config`."""
+    model, backend, quant = config
+    return frame[
+        (frame["model"] == model) & (frame["backend"] == backend) & (frame["quant"] == quant)
+    ]
+
+
 def _intervals(run: Run, n_boot: int) -> tuple[dict[Config, tuple[float, float]], int]:
     """The pipeline's interval per config, and its number of resamples (else `n_boot`)."""
     if run.intervals is None or run.intervals.empty:
@@ -135,7 +143,7 @@ def score_over(
     pipeline computes it (`n_boot` resamples unless the interval file says how many)."""
     from clemgrid.analysis.uncertainty import bootstrap_clemscore
 
-    mine = run.matrix[(run.matrix[CONFIG_KEYS] == config).all(axis=1)]
+    mine = rows_of(run.matrix, config)
     cells = mine[mine["game"].isin(games)]
     score = clemscores(cells).iloc[0]
     intervals, n_boot = _intervals(run, n_boot)
@@ -143,7 +151,7 @@ def score_over(
     if config in intervals and set(mine["game"]) == set(games):
         ci = intervals[config]
     elif run.episodes is not None:
-        episodes = run.episodes[(run.episodes[CONFIG_KEYS] == config).all(axis=1)]
+        episodes = rows_of(run.episodes, config)
         episodes = episodes[episodes["game"].isin(games)]
         if len(episodes):
             boot = bootstrap_clemscore(episodes, n_boot=n_boot, seed=seed)
@@ -209,13 +217,14 @@ def clip(text: str, width: int) -> str:
 
 
 def fit_columns(
-    table: list[list[str]], shrinkable: Sequence[int], minimum: int = 6, sep: int = 2
+    table: list[list[str]], shrinkable: dict[int, int], minimum: int = 6, sep: int = 2
 ) -> list[int]:
-    """Column widths that fit WIDTH: the widest of the `shrinkable` columns loses a character
-    until the table fits (no column below `minimum`)."""
+    """Column widths that fit WIDTH: of the `shrinkable` columns ({column: characters it
+    keeps before the others}), the widest loses a character until the table fits (none
+    below `minimum`)."""
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
     while sum(widths) + sep * (len(widths) - 1) > WIDTH:
-        column = max(shrinkable, key=lambda i: widths[i])
+        column = max(shrinkable, key=lambda i: widths[i] - shrinkable[i])
         if widths[column] <= minimum:
             break
         widths[column] -= 1
@@ -292,7 +301,7 @@ def config_block(
         heads[len(table)] = f"over {len(games)} zero-shot games: {', '.join(games)}"
         table += [cells(row, str(number[row.config])) for row in group]
         table += [cells(row, f"({number[row.config]})") for row in extra]
-    widths = fit_columns(table, shrinkable=[1, 2, 3])
+    widths = fit_columns(table, shrinkable={1: 12, 2: 0, 3: 0})  # model names first
     lines = []
     for at, line in enumerate(render_table(table, widths, right={0, 4, 5, 6})):
         if at in heads:
@@ -359,16 +368,14 @@ def shot_block(run: Run, number: dict[Config, int]) -> list[str]:
         config = (model, backend, quant)
         both = by.dropna(subset=["quality", "quality_0"])
         text = (
-            f"#{number.get(config, '?')} {kind} on {len(by)} games: "
+            f"#{number.get(config, '?')} {kind} on {len(by)} game{'s' if len(by) > 1 else ''}: "
             f"%played {by['pct_played_0'].mean():.1f} -> {by['pct_played'].mean():.1f}, "
             f"quality {_num(both['quality_0'].mean() if len(both) else None)} -> "
             f"{_num(both['quality'].mean() if len(both) else None)}"
         )
         if run.shots is not None:
-            tests = run.shots[
-                (run.shots[CONFIG_KEYS] == config).all(axis=1)
-                & run.shots["variant"].str.endswith(kind)
-            ]
+            tests = rows_of(run.shots, config)
+            tests = tests[tests["variant"].str.endswith(kind)]
             if len(tests):
                 p = pd.concat([tests["permutation_p"], tests["mcnemar_p"]])
                 text += f"; p < 0.05 in {(p < 0.05).sum()} of {len(p)} paired tests"
@@ -376,7 +383,9 @@ def shot_block(run: Run, number: dict[Config, int]) -> list[str]:
     if run.shots is None:
         lines.append(f"(paired tests: {SHOTS} not found)")
     else:
-        lines.append(f"Per game, with CIs: {run.results / 'analysis/runs/shots.md'}")
+        table = run.results / SHOTS
+        table = table.with_suffix(".md") if table.with_suffix(".md").exists() else table
+        lines.append(clip(f"Per game, with CIs: {table}", WIDTH))
     return lines
 
 
