@@ -152,10 +152,12 @@ def test_synthetic_players_from_the_registry_without_run_tables(tmp_path):
     assert "bot*" in summary_screen.render(run)
 
 
-def test_more_configs_than_the_per_game_block_fits(tmp_path):
+def test_more_configs_than_the_per_game_block_fits(tmp_path, monkeypatch):
     plays = {(f"model-{i:02d}", "scripted", "none"): ZERO for i in range(12)}
-    text = summary_screen.render(summary_screen.load(write_run(tmp_path, plays, optional=False)))
-    assert "Configs #10-#12 do not fit" in text
+    write_run(tmp_path, plays, optional=False)
+    monkeypatch.chdir(tmp_path)
+    text = summary_screen.render(summary_screen.load("results"))
+    assert "Not shown: #10-#12 in results/analysis/runs/games.csv" in text
     assert max(map(len, lines_of(text))) <= summary_screen.WIDTH
 
 

@@ -11,6 +11,7 @@ used where the run has them.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -298,14 +299,15 @@ def config_block(
     table, heads = [header], {}
     for group, extra in zip(groups, refs, strict=True):
         games = group[0].games
-        heads[len(table)] = f"over {len(games)} zero-shot games: {', '.join(games)}"
+        plural = "s" if len(games) > 1 else ""
+        heads[len(table)] = f"over {len(games)} zero-shot game{plural}: {', '.join(games)}"
         table += [cells(row, str(number[row.config])) for row in group]
         table += [cells(row, f"({number[row.config]})") for row in extra]
     widths = fit_columns(table, shrinkable={1: 12, 2: 0, 3: 0})  # model names first
     lines = []
     for at, line in enumerate(render_table(table, widths, right={0, 4, 5, 6})):
         if at in heads:
-            lines.append(clip(heads[at], WIDTH))
+            lines += textwrap.wrap(heads[at], WIDTH, subsequent_indent="    ")
         lines.append(line)
     rows = [row for group in groups for row in group]
     notes = []
@@ -329,27 +331,43 @@ def config_block(
     return lines + [clip(n, WIDTH) for n in notes], number
 
 
-def game_block(run: Run, number: dict[Config, int]) -> list[str]:
-    """%played/quality per zero-shot game (rows) and config (columns, by table number)."""
+def game_block(run: Run, number: dict[Config, int], first: Sequence[Row]) -> list[str]:
+    """%played/quality per zero-shot game (rows) of the configs that played the most games
+    (`first`, columns by table number) as far as they fit; where the others are."""
     matrix = run.matrix[run.matrix["game"].map(base_game) == run.matrix["game"]]
     games = sorted(matrix["game"].unique())
     game_width = min(max(len(g) for g in games), 22)
     fits = (WIDTH - game_width) // 9
-    shown = sorted(number, key=number.get)[:fits]
+    shown = [row.config for row in first][:fits]
     cells = {
         (r.model, r.backend, r.quant, r.game): f"{r.pct_played:3.0f}/{_num(r.quality, 0):>3}"
         for r in matrix.itertuples()
     }
     lines = ["Per game, %played/quality of each config (# as above; – = not played):"]
     lines.append(" " * game_width + "".join(f"#{number[c]}".rjust(9) for c in shown).rstrip())
-    for game in games:
+    for game in sorted({g for c in shown for (*k, g) in cells if tuple(k) == c}):
         row = "".join(cells.get((*c, game), "–").rjust(9) for c in shown)
         lines.append(clip(game, game_width).ljust(game_width) + row)
-    if len(number) > fits:
+    rest = sorted(number[c] for c in number if c not in shown)
+    if rest:
+        listed = ", ".join(
+            f"#{run_[0]}" if len(run_) == 1 else f"#{run_[0]}-#{run_[-1]}" for run_ in _runs(rest)
+        )
         lines.append(
-            f"Configs #{fits + 1}-#{len(number)} do not fit: results/analysis/runs/games.csv"
+            clip(f"Not shown: {listed} in {run.results / 'analysis/runs/games.csv'}", WIDTH)
         )
     return lines
+
+
+def _runs(numbers: Sequence[int]) -> list[list[int]]:
+    """Sorted numbers as runs of consecutive ones: [1, 2, 3, 5] -> [[1, 2, 3], [5]]."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and runs[-1][-1] == n - 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return runs
 
 
 def shot_block(run: Run, number: dict[Config, int]) -> list[str]:
@@ -422,7 +440,7 @@ def render(run: Run, n_boot: int = 2000, seed: int = 0) -> str:
     blocks = [
         title(run),
         table,
-        game_block(run, number),
+        game_block(run, number, groups[0]),
         shot_block(run, number),
         sections(run),
         next_block(run),
