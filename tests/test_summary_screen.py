@@ -175,3 +175,10 @@ def test_cli_prints_the_screen(tmp_path, capsys):
     assert cli.main(["summary", "--results", str(results)]) == 0
     out = capsys.readouterr().out
     assert out.startswith("clemgrid run:") and "Next:" in out
+
+
+def test_a_config_that_played_only_variants_is_scored_over_them(tmp_path):
+    plays = {(LLM, "llama_cpp", "Q4_1"): ZERO, ("bot", "scripted", "none"): ["taboo+1shot"]}
+    text = summary_screen.render(summary_screen.load(write_run(tmp_path, plays)))
+    assert "over 1 game: taboo+1shot" in text
+    assert max(map(len, lines_of(text))) <= summary_screen.WIDTH

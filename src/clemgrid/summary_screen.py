@@ -77,6 +77,8 @@ def load(results: str | Path = "results", models: str | Path | None = None) -> R
             "run `make run` (or `snakemake`) first, or pass --results DIR"
         )
     run = Run(results, pd.read_parquet(path))
+    if run.matrix.empty:
+        raise MissingOutput(f"{path} holds no scores: the grid played no game")
     if (results / INTERVALS).exists():
         run.intervals = pd.read_csv(results / INTERVALS)
     if (results / SHOTS).exists() and (results / SHOTS).stat().st_size > 1:
@@ -111,6 +113,8 @@ def _episodes(results: Path, matrix: pd.DataFrame) -> pd.DataFrame | None:
 
 @dataclass(frozen=True)
 class Row:
+    """One line of the config table: a config's scores over `games`."""
+
     config: Config
     games: tuple[str, ...]
     clemscore: float
@@ -169,12 +173,14 @@ def score_over(
 
 
 def config_rows(run: Run, n_boot: int = 2000, seed: int = 0) -> list[Row]:
-    """Every config over its zero-shot games (its few-shot variants are compared apart)."""
-    zero = run.matrix[run.matrix["game"].map(base_game) == run.matrix["game"]]
-    return [
-        score_over(run, config, sorted(cells["game"]), n_boot, seed)
-        for config, cells in zero.groupby(CONFIG_KEYS, sort=True)
-    ]
+    """Every config over its zero-shot games (its few-shot variants are compared apart), or
+    over all its games where it played only variants."""
+    rows = []
+    for config, cells in run.matrix.groupby(CONFIG_KEYS, sort=True):
+        games = sorted(cells["game"])
+        zero = [game for game in games if base_game(game) == game]
+        rows.append(score_over(run, config, zero or games, n_boot, seed))
+    return rows
 
 
 def reference_rows(
@@ -247,10 +253,6 @@ def _num(value: float | None, digits: int = 1) -> str:
     return "–" if value is None or pd.isna(value) else f"{value:.{digits}f}"
 
 
-def _list_games(games: Sequence[str], width: int) -> str:
-    return clip(", ".join(games), width)
-
-
 def title(run: Run) -> list[str]:
     """What was run: configs × games and the instances per experiment."""
     matrix = run.matrix
@@ -268,7 +270,8 @@ def title(run: Run) -> list[str]:
         per = f", {n} instance{'s' if high > 1 else ''} per experiment"
     return [
         clip(
-            f"clemgrid run: {len(configs)} configs x {len(zero)} games{extra}{per}, "
+            f"clemgrid run: {len(configs)} config{'s' if len(configs) > 1 else ''} x "
+            f"{len(zero)} game{'s' if len(zero) > 1 else ''}{extra}{per}, "
             f"{n_episodes} episodes",
             WIDTH,
         )
@@ -300,7 +303,8 @@ def config_block(
     for group, extra in zip(groups, refs, strict=True):
         games = group[0].games
         plural = "s" if len(games) > 1 else ""
-        heads[len(table)] = f"over {len(games)} zero-shot game{plural}: {', '.join(games)}"
+        kind = "zero-shot " if all(base_game(game) == game for game in games) else ""
+        heads[len(table)] = f"over {len(games)} {kind}game{plural}: {', '.join(games)}"
         table += [cells(row, str(number[row.config])) for row in group]
         table += [cells(row, f"({number[row.config]})") for row in extra]
     widths = fit_columns(table, shrinkable={1: 12, 2: 0, 3: 0})  # model names first
