@@ -182,3 +182,16 @@ def test_a_config_that_played_only_variants_is_scored_over_them(tmp_path):
     text = summary_screen.render(summary_screen.load(write_run(tmp_path, plays)))
     assert "over 1 game: taboo+1shot" in text
     assert max(map(len, lines_of(text))) <= summary_screen.WIDTH
+
+
+def test_built_quants_are_named_by_their_registry_label(tmp_path):
+    plays = {(LLM, "llama_cpp", "Q4_1"): ZERO, (LLM, "llama_cpp", "F16"): ZERO}
+    results = write_run(tmp_path, plays)
+    models = tmp_path / "models.yaml"
+    models.write_text(
+        f"{LLM}:\n  weights:\n    Q4_1: {{package_file: x.gguf}}\n"
+        "    F16: {derive: {from: Q4_1, type: F16}}\n"
+    )
+    run = summary_screen.load(results, models=models)
+    assert run.quant_labels == {(LLM, "F16"): "F16 derived from Q4_1"}
+    assert f"F16 of {LLM}: F16 derived from Q4_1" in summary_screen.render(run)

@@ -57,6 +57,7 @@ class Run:
     shots: pd.DataFrame | None = None
     synthetic: set[str] = field(default_factory=set)
     misconfigured: set[str] = field(default_factory=set)
+    quant_labels: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
 def base_game(game: str) -> str:
@@ -84,16 +85,35 @@ def load(results: str | Path = "results", models: str | Path | None = None) -> R
     if (results / SHOTS).exists() and (results / SHOTS).stat().st_size > 1:
         run.shots = pd.read_csv(results / SHOTS)
     run.episodes = _episodes(results, run.matrix)
+    entries = {}
+    if models is not None and Path(models).exists():
+        entries = yaml.safe_load(Path(models).read_text()) or {}
+        run.quant_labels = _quant_labels(entries, run.matrix)
     if (results / CONFIGS).exists():
         labels = pd.read_csv(results / CONFIGS)
         run.synthetic = set(labels.loc[labels["player"] == "synthetic", "model"])
         run.misconfigured = set(labels.loc[labels["label"].str.contains("misconfigured"), "model"])
-    elif models is not None and Path(models).exists():
-        entries = yaml.safe_load(Path(models).read_text()) or {}
+    else:
         facts = {m: (e or {}).get("facts") or {} for m, e in entries.items()}
         run.synthetic = {m for m, f in facts.items() if f.get("synthetic")}
         run.misconfigured = {m for m, f in facts.items() if f.get("misconfigured")}
     return run
+
+
+def _quant_labels(models: dict, matrix: pd.DataFrame) -> dict[tuple[str, str], str]:
+    """{(model, quant): label} of the run's quants that the registry labels or the pipeline
+    builds from another quant: an F16 derived from Q4_1 is not an F16 model."""
+    from clemgrid.quantization import built_kind, default_label
+
+    labels = {}
+    for model, quant in matrix[["model", "quant"]].drop_duplicates().itertuples(index=False):
+        weights = (models.get(model) or {}).get("weights") or {}
+        source = weights.get(quant)
+        if isinstance(source, dict) and ("label" in source or built_kind(source)):
+            label = default_label(weights, quant)
+            if label != quant:
+                labels[(model, quant)] = label
+    return labels
 
 
 def _episodes(results: Path, matrix: pd.DataFrame) -> pd.DataFrame | None:
@@ -327,6 +347,10 @@ def config_block(
         )
     if run.misconfigured & {c[0] for c in number}:
         notes.append(f"{MISCONFIGURED} deliberately misconfigured registry entry")
+    shown = {(model, quant) for model, _, quant in number}
+    for (model, quant), label in sorted(run.quant_labels.items()):
+        if (model, quant) in shown:
+            notes.append(f"{quant} of {model}: {label}")
     if any(len(cell) > w for row in table for cell, w in zip(row, widths, strict=True)):
         notes.append("… = name cut to fit 100 columns; full names: `clemgrid table`")
     notes.append(
