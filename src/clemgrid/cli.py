@@ -1,5 +1,4 @@
-"""`clemgrid` command line: check a configuration, show a score table or a run's summary, render
-transcripts."""
+"""`clemgrid` command line: check a configuration, show a score table, render transcripts."""
 
 from __future__ import annotations
 
@@ -83,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=table)
     p = sub.add_parser("summary", help="print a finished run's results in 100 columns")
     p.add_argument("--results", default="results")
-    p.add_argument("--models", default="config/models.yaml", help="labels synthetic players")
+    p.add_argument("--models", default="config/models.yaml", help="the model registry")
     p.set_defaults(func=summary)
     from clemgrid.importer import cli as importer_cli
     from clemgrid.viewer import cli as viewer_cli
