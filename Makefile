@@ -20,20 +20,13 @@ SNAKEMAKE_ARGS ?=
 
 run: $(VENV)/.installed system-deps
 	$(BIN)/snakemake --cores $(CORES) $(SNAKEMAKE_ARGS)
-	@cat results/scores/clemscore.md
-	@echo; echo "Zero- vs few-shot (same instances; mean [bootstrap 95 % CI]):"
-	@cat results/analysis/runs/shots.md
-	@echo "Paper: results/paper/paper.pdf   Transcripts: results/transcripts_html/index.html"
+	@echo; $(BIN)/clemgrid summary
 
 # The default grid plus the inference-method experiments (config/experiments.yaml): the same
 # weights quantized four ways on three backends, and a wrong end-of-turn token.
 experiments: $(VENV)/.installed system-deps
 	$(BIN)/snakemake --cores $(CORES) --configfile config/experiments.yaml $(SNAKEMAKE_ARGS)
-	@cat results/scores/clemscore.md
-	@echo; echo "Agreement of backends on the same weights:"
-	@cat results/analysis/agreement/summary.md
-	@echo; echo "Wrong end-of-turn token:"
-	@cat results/analysis/turn_taking/summary.md
+	@echo; $(BIN)/clemgrid summary
 
 test: $(VENV)/.installed system-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
