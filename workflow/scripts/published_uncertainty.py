@@ -26,6 +26,7 @@ with job_log(snakemake.log[0]) as log:
     )
     Path(out.configs_tex).write_text(pu.config_table(scores), encoding="utf-8")
     macros = m.Macros()
+    pu.design_macros(macros, episodes, reps, seed)
     pu.claim_macros(macros, clemscore_tests, game_tests)
     pu.agreement_macros(macros, agreement)
     macros.write(out.macros)

@@ -460,6 +460,19 @@ def _significance(rejects: bool) -> str:
     return "significant" if rejects else "not significant"
 
 
+MEASURES = {"played": "% played", "quality": "quality"}
+
+
+def _game_list(tests: pd.DataFrame) -> str:
+    """The rejecting per-game tests as text: config pair, game, measure and the two values."""
+    items = [
+        f"{_config(r.a)} vs. {_config(r.b)} ({r.model}), {r.game} {MEASURES[r.measure]}: "
+        f"{r.value_a:.2f} vs. {r.value_b:.2f}"
+        for r in tests[tests["significant"]].itertuples()
+    ]
+    return "; ".join(items) if items else "none"
+
+
 def negligible_verdict(tests: pd.DataFrame) -> str:
     """How the data bear on "this change has negligible impact": contradicted if a test
     rejects, supported only if every interval lies inside the equivalence margin."""
@@ -495,6 +508,7 @@ def claim_macros(macros, clemscores: pd.DataFrame, games: pd.DataFrame) -> None:
     route_games = _pick(games, "route")
     macros.integer("PubUncRouteGameTests", int(route_games["p_holm"].notna().sum()))
     macros.integer("PubUncRouteGameSignificant", int(route_games["significant"].sum()))
+    macros.text("PubUncRouteGameList", _game_list(route_games))
     for bits, quant in (("Eight", "Q8_0"), ("Four", "Q4_K_M")):
         part = _pick(clemscores, "quant", quant_a=quant)
         prefix = f"PubUncQ{bits}"
@@ -513,7 +527,16 @@ def claim_macros(macros, clemscores: pd.DataFrame, games: pd.DataFrame) -> None:
             macros.text(f"{prefix}Claim", negligible_verdict(part), "claim of no 8-bit effect")
         quant_games = games[(games["family"] == "quant") & games["a"].str.endswith(quant)]
         macros.integer(f"{prefix}GameSignificant", int(quant_games["significant"].sum()))
+        macros.text(f"{prefix}GameList", _game_list(quant_games))
         macros.integer(f"{prefix}GameTests", int(quant_games["p_holm"].notna().sum()))
+
+
+def design_macros(macros, episodes: Mapping[str, int], reps: int, seed: int) -> None:
+    """Macros for the method: episode counts of the instance sets, resamples, seed."""
+    macros.integer("PubUncMinEpisodes", min(episodes.values()), "episodes per game, fewest")
+    macros.integer("PubUncMaxEpisodes", max(episodes.values()), "episodes per game, most")
+    macros.integer("PubUncResamples", reps)
+    macros.integer("PubUncSeed", seed)
 
 
 def agreement_macros(macros, agreement: pd.DataFrame) -> None:
