@@ -56,6 +56,7 @@ rule paper:
                 "introduction",
                 "method",
                 "published",
+                "published_uncertainty",
                 "runs",
                 "limitations",
                 "appendix",
@@ -87,6 +88,9 @@ rule paper:
         simulation=rules.simulation_table.output.tex,
         agreement=rules.agreement.output.tex,
         turn_taking=rules.turn_taking.output.tex,
+        published_uncertainty=rules.published_uncertainty.output.macros,
+        published_tests=rules.published_uncertainty.output.comparisons_tex,
+        published_intervals=rules.published_uncertainty.output.configs_tex,
     output:
         pdf=report(
             "results/paper/paper.pdf",
