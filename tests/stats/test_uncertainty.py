@@ -160,3 +160,32 @@ def test_paired_tests_report_their_smallest_attainable_p():
     assert not testable(result.permutation_min_p) and not testable(result.mcnemar_min_p)
     big = paired_tests(episodes([1] * 6, [100.0] * 6), episodes([1] * 6, [0.0] * 6))
     assert big.permutation_min_p == pytest.approx(2 / 2**6) and testable(big.permutation_min_p)
+
+
+def test_monte_carlo_standard_error_of_a_rate():
+    from clemgrid.analysis.simulation import rate
+
+    assert rate(pd.Series([True] * 95 + [False] * 5)) == pytest.approx(
+        (95.0, 100 * np.sqrt(0.95 * 0.05 / 100))
+    )
+    assert rate(pd.Series([False] * 10)) == (0.0, 0.0)
+
+
+def test_simulation_runs_at_the_grids_size_and_at_the_full_set():
+    """Three episodes (one instance per taboo experiment, as the grid plays them): neither
+    test can reach alpha, so neither rejects; at 60 the tests are testable. Every rate has
+    its Monte Carlo standard error."""
+    skill = {"format_error_rate": 0.1, "good_move_rate": 0.8}
+    weaker = {"format_error_rate": 0.1, "good_move_rate": 0.5}
+    runs, summary = simulate(
+        {"gap": (skill, weaker)}, repetitions=4, n_boot=100, n_resamples=200, sizes=[1, None]
+    )
+    assert sorted(runs["episodes"].unique()) == [3, 60]
+    small, full = (summary[summary["episodes"] == n].iloc[0] for n in (3, 60))
+    assert small["permutation_testable"] == small["mcnemar_testable"] == 0
+    assert small["permutation_rejects"] == small["mcnemar_rejects"] == 0
+    assert full["permutation_testable"] == 100
+    r = full["ci_coverage"] / 100
+    assert full["ci_coverage_se"] == pytest.approx(100 * np.sqrt(r * (1 - r) / 8))
+    for column in ("ci_coverage_se", "permutation_rejects_se", "mcnemar_rejects_se"):
+        assert 0 <= full[column] <= 100 * 0.5 / np.sqrt(4)

@@ -39,7 +39,7 @@ rule macros:
     params:
         stats=rules.size_statistics.params.settings,
         bootstrap=config["bootstrap"],
-        simulation=config["simulation"],
+        simulation=rules.simulation_study.params.study,
         turn_taking_notes=rules.turn_taking.params.notes,
     script:
         "../scripts/write_macros.py"

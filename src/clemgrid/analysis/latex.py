@@ -227,19 +227,35 @@ def models_table(models: pd.DataFrame) -> str:
     return render.latex(models, columns)
 
 
+def _rate(name: str, test: str | None = None) -> Callable[[Any], str]:
+    """A simulated rate in percent with its Monte Carlo SE in parentheses; ``n.t.`` for a test
+    that could not reach alpha in any repetition (its 0 % says nothing about the method)."""
+
+    def cell(r: Any) -> str:
+        if test is not None and getattr(r, f"{test}_testable") == 0:
+            return "n.t."
+        if _missing(getattr(r, name)):
+            return MISSING
+        return f"{number(getattr(r, name), 1)}\\,({number(getattr(r, f'{name}_se'), 1)})"
+
+    return cell
+
+
 def simulation_table(summary: pd.DataFrame) -> str:
-    """The simulation study's summary: per scenario the two players' true and mean estimated
-    clemscores, CI coverage and the rejection rates of both paired tests (percent)."""
+    """The simulation study's summary: per scenario and size the two players' true and mean
+    estimated clemscores, CI coverage and the rejection rates of both paired tests (percent,
+    Monte Carlo SE in parentheses)."""
     columns = [
         _text("scenario", "Scenario"),
+        _integer("episodes", "Episodes"),
         _integer("repetitions", "Runs"),
         _number("true_clemscore_a", "True A"),
         _number("true_clemscore_b", "True B"),
         _number("mean_estimate_a", "Mean est.\\ A"),
         _number("mean_estimate_b", "Mean est.\\ B"),
-        _number("ci_coverage", "CI coverage", 1),
-        _number("permutation_rejects", "Perm.\\ rejects", 1),
-        _number("mcnemar_rejects", "McNemar rejects", 1),
+        _raw("CI coverage", _rate("ci_coverage"), "r"),
+        _raw("Perm.\\ rejects", _rate("permutation_rejects", "permutation"), "r"),
+        _raw("McNemar rejects", _rate("mcnemar_rejects", "mcnemar"), "r"),
     ]
     return render.latex(summary, columns)
 
