@@ -44,5 +44,6 @@ with job_log(snakemake.log[0]) as log:
     m.simulation_macros(macros, pd.read_csv(i.simulation), params.simulation, params.bootstrap)
     m.agreement_macros(macros, pd.read_csv(i.agreement))
     m.turn_taking_macros(macros, pd.read_csv(i.turn_taking), params.turn_taking_notes)
+    m.experiments_macros(macros, pd.read_csv(i.configs), pd.read_csv(i.turn_taking))
     macros.write(snakemake.output.macros)
     log.info("%d macros", len(macros))
