@@ -187,9 +187,12 @@ def shots(table: pd.DataFrame) -> str:
     return " ".join(out)
 
 
-def _versus(value: float, se: float, target: float) -> str:
-    """How a simulated rate compares with its target, within two Monte Carlo SEs."""
-    if abs(value - target) <= 2 * se:
+def _versus(value: float, target: float, runs: int) -> str:
+    """How a simulated rate (percent over ``runs`` independent runs) compares with its target:
+    within two Monte Carlo SEs of the target rate, sqrt(t (1 - t) / runs), or not. The SE at
+    the target, not the estimated one, which is 0 for a rate of 0 or 100 % in few runs."""
+    t = target / 100
+    if abs(value - target) <= 2 * 100 * (t * (1 - t) / runs) ** 0.5:
         return "within two Monte Carlo standard errors of"
     return "above" if value > target else "below"
 
@@ -212,7 +215,7 @@ def simulation(summary: pd.DataFrame, episodes: int, gap: float) -> str:
     text = (
         f"With {_count(episodes, 'episode')} per player, the intervals cover the true clemscore"
         f" in {pct(null, 'ci_coverage')} of the runs with equal players, "
-        f"{_versus(null['ci_coverage'], null['ci_coverage_se'], nominal)} the nominal"
+        f"{_versus(null['ci_coverage'], nominal, 2 * int(null['repetitions']))} the nominal"
         f" {settings.percent()}\\,\\%."
     )
     testable = [t for t in TESTS if null[f"{t}_testable"] > 0 or diff[f"{t}_testable"] > 0]
@@ -224,7 +227,7 @@ def simulation(summary: pd.DataFrame, episodes: int, gap: float) -> str:
         )
     for t in testable:
         alpha = 100 * settings.ALPHA
-        keeps = _versus(null[f"{t}_rejects"], null[f"{t}_rejects_se"], alpha)
+        keeps = _versus(null[f"{t}_rejects"], alpha, int(null["repetitions"]))
         text += (
             f" The {NAMES[t]} test rejects equal players in {pct(null, f'{t}_rejects')},"
             f" {keeps} its nominal {latex.number(alpha, 0)}\\,\\%, and detects the"
