@@ -170,3 +170,29 @@ def test_runs_macros_change_with_the_data():
     assert "floor effect" in after["RunsFloorSentence"]
     assert before["RunsCommonGames"] == "1" and before.flags["RunsShotTable"][0] is False
     assert "None of the 1 few-shot comparison is testable" in before["RunsShotSentence"]
+
+
+def test_agreement_tests_sentence_counts_only_testable_tests():
+    games = _tests([3, 3], [1.0, 0.5], [0.25, 0.25]).assign(game="taboo")
+    summary = pd.DataFrame(
+        columns=[
+            "aligned_turns",
+            "identical_turns",
+            "identical_share",
+            "median_first_diff_token",
+            "token_unit",
+            "first_prompts_compared",
+            "first_prompts_identical",
+            "tests",
+            "quality_rejects",
+            "played_rejects",
+            "avg_pct_played_delta",
+        ]
+    )
+    m = macros.Macros()
+    macros.agreement_macros(m, summary, games)
+    assert m["AgreementTestSentence"].startswith("None of the 2 per-game test pairs is testable")
+    m = macros.Macros()
+    macros.agreement_macros(m, summary, games.assign(permutation_min_p=1e-6, permutation_p=0.01))
+    assert "1 of them reject" not in m["AgreementTestSentence"]
+    assert "2 permutation tests are testable" in m["AgreementTestSentence"]

@@ -29,6 +29,7 @@ rule macros:
         paired=rules.run_tables.output.paired,
         simulation=rules.simulation_study.output.summary,
         agreement=rules.agreement.output.summary,
+        agreement_games=rules.agreement.output.games,
         turn_taking=rules.turn_taking.output.summary,
     output:
         macros="results/analysis/macros.tex",

@@ -424,10 +424,25 @@ def experiments_macros(macros: Macros, configs: pd.DataFrame, turn_taking: pd.Da
     macros.add("RunsAbsentExperiments", run_prose.absent_experiments(ran), "experiments not run")
 
 
-def agreement_macros(macros: Macros, summary: pd.DataFrame) -> None:
+def agreement_macros(
+    macros: Macros, summary: pd.DataFrame, games: pd.DataFrame | None = None
+) -> None:
     """The agreement pairs of our runs (``clemgrid.analysis.agreement``): how many, how many
     aligned turns, the share of identical responses (pooled, and the range over pairs), where
-    responses first differ, whether first prompts were identical, and the paired tests."""
+    responses first differ, whether first prompts were identical, and the paired tests (from
+    the per-game ``games``: how many are testable at their n, and how many of those reject)."""
+    from clemgrid.analysis import runs
+
+    tested = (
+        games.dropna(subset=["mcnemar_p", "mcnemar_min_p"])
+        if games is not None and "mcnemar_min_p" in games.columns
+        else pd.DataFrame()
+    )
+    macros.add(
+        "AgreementTestSentence",
+        run_prose.tests(runs.with_testability(tested), "per-game test pair") if len(tested) else "",
+        "testable and rejecting paired tests of the agreement pairs",
+    )
     have = len(summary) > 0
     macros.flag("AgreementHavePairs", have, "any agreement pair?")
     macros.integer("AgreementPairs", len(summary), "agreement pairs")
