@@ -109,3 +109,27 @@ def test_colours_that_tell_things_apart_differ_in_greyscale():
     ramp = figures.BRACKET_COLOURS
     assert all(readability.contrast(a, b) >= 1.5 for a, b in zip(ramp, ramp[1:], strict=False))
     assert readability.contrast("#3b75af", "#9c6b30") < 1.1  # the old blue and brown
+
+
+@pytest.fixture(scope="module")
+def published(matrix, scores, joined):
+    """The published-data figures as workflow/scripts/published_figures.py draws them."""
+    from clemgrid.analysis import regression, size_statistics
+    from clemgrid.analysis.routes import default_route
+
+    frame = size_statistics.bracket_frame(joined)
+    chosen = default_route(scores).nlargest(3, "clemscore")
+    return {
+        "profiles": figures.profile_figure(matrix, chosen, ncols=3, panel=(2.3, 2.0)),
+        "size": figures.size_figure(frame, regression.size_frame(joined)),
+        "brackets": figures.bracket_figure(frame),
+        "dynamics": figures.dynamics_figure(matrix, frame, width=7.0, panel_height=0.95),
+    }
+
+
+@pytest.mark.parametrize("name", ["profiles", "size", "brackets", "dynamics"])
+def test_published_figures_print_readably(published, name):
+    figure = published[name]
+    scale = readability.printed_scale(figure, *printed(name))
+    assert readability.small_texts(figure, scale) == []
+    assert readability.overlapping_texts(figure) == []

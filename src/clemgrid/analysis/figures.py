@@ -179,7 +179,7 @@ def size_figure(frame: pd.DataFrame, fit_frame: pd.DataFrame | None = None) -> F
     ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
     ax.set_xlabel("parameters (billions, log scale)")
     ax.set_ylabel("clemscore")
-    ax.legend(fontsize=8, loc="upper left")
+    ax.legend(fontsize=FONT + 1, loc="upper left")  # drawn at 6.4 in, printed at about 5
     return figure
 
 
@@ -188,11 +188,12 @@ def bracket_figure(frame: pd.DataFrame) -> Figure:
     ordered = frame.sort_values(["bracket", "clemscore"], kind="stable").reset_index(drop=True)
     brackets = list(ordered["bracket"].cat.categories)
     colours = ordered["bracket"].cat.codes.map(lambda i: BRACKET_COLOURS[i % len(BRACKET_COLOURS)])
-    figure = Figure(figsize=(6.4, 0.2 * len(ordered) + 1.2), layout="constrained")
+    # drawn near its printed width (0.8 of the text width); 9 pt labels print at 7 pt or more
+    figure = Figure(figsize=(5.1, 0.2 * len(ordered) + 1.2), layout="constrained")
     ax = figure.subplots()
     y = np.arange(len(ordered))
     ax.barh(y, ordered["clemscore"], color=colours)
-    ax.set_yticks(y, [_label(r) for _, r in ordered.iterrows()], fontsize=7)
+    ax.set_yticks(y, [_label(r) for _, r in ordered.iterrows()], fontsize=FONT + 1)
     for _, part in ordered.groupby("bracket", observed=True):
         ax.vlines(
             part["clemscore"].mean(),
@@ -206,7 +207,8 @@ def bracket_figure(frame: pd.DataFrame) -> Figure:
     ax.set_xlabel("clemscore")
     handles = [Patch(color=BRACKET_COLOURS[i], label=b) for i, b in enumerate(brackets)]
     handles.append(Line2D([], [], color="0.2", label="bracket mean"))
-    ax.legend(handles=handles, fontsize=7, loc="lower right")
+    ax.legend(handles=handles, fontsize=FONT + 1, loc="lower right")
+    ax.tick_params(axis="x", labelsize=FONT + 1)
     return figure
 
 
@@ -227,14 +229,14 @@ def dynamics_figure(
         ax.plot(x, part["pct_played"].to_numpy(), color=PLAYED, marker=".", linewidth=1)
         ax.plot(x, part["quality"].to_numpy(), color=QUALITY_LINE, marker=".", linewidth=1)
         ax.set_ylim(-5, 105)
-        ax.set_ylabel(game.replace("wordle_with", "wordle+"), fontsize=8)
-        ax.tick_params(axis="y", labelsize=7)
+        ax.set_ylabel(game.replace("wordle_with", "wordle+"), fontsize=FONT)
+        ax.tick_params(axis="y", labelsize=FONT)
         ax.grid(axis="y", color="0.9")
     axes[-1].set_xticks(
         x,
         [f"{_label(r)} ({r['params_b']:g}B)" for _, r in ordered.iterrows()],
         rotation=90,
-        fontsize=6,
+        fontsize=FONT,
     )
     figure.legend(
         handles=[

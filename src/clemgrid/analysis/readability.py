@@ -49,8 +49,9 @@ def printed_scale(figure: Figure, width: float, max_height: float | None = None)
     """Factor from the figure's drawn size (tight box, as saved) to its printed size:
     ``width`` inches wide, shrunk further where that would exceed ``max_height`` (the paper's
     ``max height`` with ``keepaspectratio``)."""
-    renderer = FigureCanvasAgg(figure).get_renderer()
-    box = figure.get_tightbbox(renderer)
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()  # runs the layout engine: without it labels stick out of the figure
+    box = figure.get_tightbbox(canvas.get_renderer())
     scale = width / box.width
     if max_height is not None and box.height * scale > max_height:
         scale = max_height / box.height
