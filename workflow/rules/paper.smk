@@ -29,6 +29,7 @@ rule macros:
         paired=rules.run_tables.output.paired,
         simulation=rules.simulation_study.output.summary,
         agreement=rules.agreement.output.summary,
+        agreement_games=rules.agreement.output.games,
         turn_taking=rules.turn_taking.output.summary,
     output:
         macros="results/analysis/macros.tex",
@@ -39,7 +40,7 @@ rule macros:
     params:
         stats=rules.size_statistics.params.settings,
         bootstrap=config["bootstrap"],
-        simulation=config["simulation"],
+        simulation=rules.simulation_study.params.study,
         turn_taking_notes=rules.turn_taking.params.notes,
     script:
         "../scripts/write_macros.py"

@@ -42,7 +42,8 @@ with job_log(snakemake.log[0]) as log:
         params.bootstrap,
     )
     m.simulation_macros(macros, pd.read_csv(i.simulation), params.simulation, params.bootstrap)
-    m.agreement_macros(macros, pd.read_csv(i.agreement))
+    m.agreement_macros(macros, pd.read_csv(i.agreement), pd.read_csv(i.agreement_games))
     m.turn_taking_macros(macros, pd.read_csv(i.turn_taking), params.turn_taking_notes)
+    m.experiments_macros(macros, pd.read_csv(i.configs), pd.read_csv(i.turn_taking))
     macros.write(snakemake.output.macros)
     log.info("%d macros", len(macros))
