@@ -22,7 +22,8 @@ import statsmodels.formula.api as smf
 from scipy import stats
 from statsmodels.stats.oneway import anova_oneway
 
-from clemgrid.analysis import regression, settings, smoothing
+from clemgrid.analysis import latex, regression, render, settings, smoothing
+from clemgrid.analysis.render import Column
 from clemgrid.analysis.size_statistics import bracket_frame
 
 SLOPE = "log10_params"
@@ -261,3 +262,119 @@ def nonlinearity(frame: pd.DataFrame, df: int = 6) -> dict[str, Any]:
         "gam_gcv": float(chosen["gcv"]),
         "linear_gcv": float(path["gcv"].iloc[-1]),
     }
+
+
+def tests(frame: pd.DataFrame, gam_df: int = 6, knots_count: int = 8) -> pd.DataFrame:
+    """Every test of this module over ``frame`` (all joinable models) in one long table: key,
+    test, n, statistic, df1, df2, p, effect, effect_size, penalty (a smoothing weight)."""
+    n = len(frame)
+    rows = [{**r, "n": n} for r in bracket_tests(frame).to_dict("records")]
+    family = family_lrt(frame)
+    rows.append(
+        {"key": "family_lrt", "test": "LRT, random family intercept (ML)", "n": n,
+         "statistic": family["lr"], "df1": 1, "p": family["p"], "effect": "family variance",
+         "effect_size": family["group_var"]}
+    )  # fmt: skip
+    bend = nonlinearity(frame, gam_df)
+    rows.append(
+        {"key": "quadratic", "test": "F test, quadratic term", "n": n,
+         "statistic": bend["quadratic_f"], "df1": 1, "df2": n - 3, "p": bend["quadratic_p"],
+         "effect": "quadratic coefficient", "effect_size": bend["quadratic_coef"]}
+    )  # fmt: skip
+    rows.append(
+        {"key": "gam", "test": f"penalised GAM (B-spline df {gam_df}, GCV)", "n": n,
+         "statistic": bend["gam_gcv"], "effect": "edf", "effect_size": bend["gam_edf"],
+         "penalty": bend["gam_alpha"]}
+    )  # fmt: skip
+    rows.append(
+        {"key": "gam_linear", "test": "the same GAM at the largest penalty (a line)", "n": n,
+         "statistic": bend["linear_gcv"], "effect": "edf", "effect_size": 2.0}
+    )  # fmt: skip
+    gamm = penalised_gamm(frame, knots_count)
+    rows.append(
+        {"key": "gamm_lrt", "test": f"LRT, spline variance of the GAMM ({knots_count} knots, REML)",
+         "n": n, "statistic": gamm["lr"], "df1": 1, "p": gamm["p"], "effect": "smoothing",
+         "effect_size": gamm["smoothing"], "penalty": gamm["smoothing"]}
+    )  # fmt: skip
+    columns = ["key", "test", "n", "statistic", "df1", "df2", "p", "effect", "effect_size"]
+    return pd.DataFrame(rows).reindex(columns=[*columns, "penalty"])
+
+
+# --- tables -------------------------------------------------------------------------------
+
+BASES = {"subset": "stated subset", "all": "all joinable"}
+EFFECTS = {"eta2": r"$\eta^2$", "omega2": r"$\omega^2$", "epsilon2": r"$\varepsilon^2$"}
+
+
+def paper_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """The sensitivity rows the paper prints: every variant, and of the leave-one-out fits the
+    ones with the lowest and highest R² and the largest Cook's distance."""
+    loo = table[table["key"].str.startswith("loo:")]
+    picks = {
+        loo["r2"].idxmin(): "lowest $R^2$",
+        loo["r2"].idxmax(): "highest $R^2$",
+        loo["cooks_d"].idxmax(): "largest Cook's $D$",
+    }
+    chosen = []
+    for index, why in picks.items():
+        r = loo.loc[index]
+        label = f"leave one out, {why}: without {render.escape(r['left_out'])}"
+        chosen.append(r.to_frame().T.assign(variant=label, escaped=True))
+    rest = table[~table["key"].str.startswith("loo:")].assign(escaped=False)
+    subset, every = rest[rest["base"] == "subset"], rest[rest["base"] != "subset"]
+    return pd.concat([subset, *chosen, every], ignore_index=True)
+
+
+def _variant(r: object) -> str:
+    text = str(r.variant)
+    return text if r.escaped else render.escape(text)
+
+
+def sensitivity_latex(table: pd.DataFrame) -> str:
+    """Booktabs table of :func:`paper_rows`: base, variant, n, estimated sizes, slope with CI,
+    R² and the slope's p."""
+    rows = paper_rows(table)
+    breaks = [int((rows["base"] == "subset").sum())]
+    columns = [
+        Column(lambda r: BASES.get(r.base, r.base), header="Models", format=render.escape),
+        Column(_variant, header="Variant", format=str, missing=False),
+        Column("n", header="$n$", format=latex.integer, align="r"),
+        Column("n_estimated", header="est.", format=latex.integer, align="r"),
+        Column("slope", header="Slope", format=latex.number, align="r"),
+        Column(
+            lambda r: latex.interval(r.slope_ci_low, r.slope_ci_high),
+            header=latex.ci_header(),
+            format=str,
+            missing=False,
+        ),
+        Column("r2", header="$R^2$", format=latex.number, align="r"),
+        Column("slope_p", header="$p$", format=latex.p_value, align="r"),
+    ]
+    return render.latex(rows, columns, breaks)
+
+
+def tests_latex(tests_frame: pd.DataFrame) -> str:
+    """Booktabs table of :func:`tests`: test, statistic, df, p, effect (with its name)."""
+
+    def df(r: object) -> str:
+        parts = [r.df1, r.df2]
+        shown = [latex.number(v, 1) for v in parts if not render.is_missing(v)]
+        return ", ".join(shown) if shown else latex.MISSING
+
+    def effect(r: object) -> str:
+        name, value = r.effect, r.effect_size
+        if render.is_missing(value):
+            return latex.MISSING
+        text = f"{EFFECTS.get(name, render.escape(name))} = {latex.number(value)}"
+        if r.key == "gam":  # the chosen penalty weight beside its edf
+            text += f", penalty {latex.number(r.penalty, 3)}"
+        return text
+
+    columns = [
+        Column("test", header="Test", format=render.escape),
+        Column("statistic", header="Statistic", format=latex.number, align="r"),
+        Column(df, header="df", format=str, align="r", missing=False),
+        Column("p", header="$p$", format=latex.p_value, align="r"),
+        Column(effect, header="Effect", format=str, missing=False),
+    ]
+    return render.latex(tests_frame, columns)
