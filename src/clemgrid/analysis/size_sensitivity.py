@@ -23,6 +23,7 @@ from scipy import stats
 from statsmodels.stats.oneway import anova_oneway
 
 from clemgrid.analysis import latex, regression, render, settings, smoothing
+from clemgrid.analysis.macros import Macros, camel
 from clemgrid.analysis.render import Column
 from clemgrid.analysis.size_statistics import bracket_frame
 
@@ -378,3 +379,62 @@ def tests_latex(tests_frame: pd.DataFrame) -> str:
         Column(effect, header="Effect", format=str, missing=False),
     ]
     return render.latex(tests_frame, columns)
+
+
+# --- macros ---------------------------------------------------------------------------------
+
+
+def sensitivity_macros(macros: Macros, table: pd.DataFrame, tests_frame: pd.DataFrame) -> None:
+    """``\\Robust<Variant>{N,Estimated,Slope,Low,High,RSquared,P}`` per variant, the leave-one-out
+    range, ``\\Robust<Test>{Stat,DfOne,DfTwo,P,Effect}`` per test, and a switch per slope and test
+    (``\\ifRobust…Significant``: p < settings.ALPHA) so the text's claims follow the numbers."""
+    ci = f"{settings.percent()} % CI"
+    rows = table[~table["key"].str.startswith("loo:")]
+    for r in rows.itertuples(index=False):
+        stem, note = "Robust" + camel(r.key), f"{r.base}: {r.variant}"
+        macros.integer(f"{stem}N", r.n, note)
+        macros.integer(f"{stem}Estimated", r.n_estimated, "models of estimated size")
+        macros.number(f"{stem}Slope", r.slope, note="points per tenfold parameters")
+        macros.number(f"{stem}Low", r.slope_ci_low, note=ci)
+        macros.number(f"{stem}High", r.slope_ci_high, note=ci)
+        macros.number(f"{stem}RSquared", r.r2, note=note)
+        macros.p(f"{stem}P", r.slope_p, note)
+        macros.flag(f"{stem}Significant", r.slope_p < settings.ALPHA, f"{note}: slope p < alpha")
+    keyed = rows.set_index("key")
+    ratio = keyed.loc["all_open", "slope"] / keyed.loc["all", "slope"]
+    macros.number("RobustOpenRatio", ratio, note="open-weights slope / all-models slope")
+    macros.number("RobustOpenPercentLess", 100 * (1 - ratio), digits=0, note="percent")
+    macros.flag(
+        "RobustOpenSlopeBelowAll",
+        keyed.loc["all_open", "slope"] < keyed.loc["all", "slope_ci_low"],
+        "open-weights slope below the all-models CI?",
+    )
+    top = keyed.loc["top_bracket"]
+    macros.flag(
+        "RobustTopMostlyEstimated",
+        top["n_estimated"] > top["n"] / 2,
+        "are most sizes of the top bracket estimates?",
+    )
+    loo = loo_summary(table)
+    macros.integer("RobustLooFits", loo["fits"])
+    macros.integer("RobustLooSignificant", loo["significant"], "leave-one-out slopes p < alpha")
+    macros.flag("RobustLooAllSignificant", loo["significant"] == loo["fits"])
+    for name in ("slope_min", "slope_max", "r2_min", "r2_max"):
+        macros.number("RobustLoo" + camel(name.replace("r2", "RSquared")), loo[name])
+    loos = table[table["key"].str.startswith("loo:")]
+    macros.text("RobustLooMinModel", loos.loc[loos["r2"].idxmin(), "left_out"], "lowest R²")
+    macros.text("RobustLooInfluential", loo["influential"], "largest Cook's distance")
+    macros.number("RobustLooInfluentialCooks", loo["influential_cooks_d"])
+    for r in tests_frame.itertuples(index=False):
+        stem, note = "Robust" + camel(r.key.replace("_", " ")), r.test
+        macros.integer(f"{stem}N", r.n, note)
+        macros.number(f"{stem}Stat", r.statistic, note=note)
+        macros.number(f"{stem}DfOne", r.df1, digits=0, note=note)
+        macros.number(f"{stem}DfTwo", r.df2, digits=1, note=note)
+        macros.p(f"{stem}P", r.p, note)
+        macros.number(f"{stem}Effect", r.effect_size, note=f"{note}: {r.effect}")
+        macros.number(f"{stem}Penalty", r.penalty, digits=3, note=f"{note}: smoothing")
+        if pd.notna(r.p):
+            macros.flag(f"{stem}Significant", r.p < settings.ALPHA, note)
+    gcv = tests_frame.set_index("key")["statistic"]
+    macros.flag("RobustGamPrefersCurve", gcv["gam"] < gcv["gam_linear"], "GCV: curve below line?")
