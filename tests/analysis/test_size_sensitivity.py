@@ -135,3 +135,26 @@ def test_gam_is_deterministic(frame):
     path = smoothing.penalty_path(x, y, 6)
     assert first["alpha"] == path.loc[path["gcv"].idxmin(), "alpha"]
     assert np.all(np.diff(path["edf"]) < 0)  # more penalty, fewer effective df
+
+
+def test_macros_cover_the_paper_and_follow_the_numbers(table, frame):
+    from pathlib import Path
+
+    from clemgrid.analysis import macros
+
+    robust = size_sensitivity.tests(frame)
+    m = macros.Macros()
+    size_sensitivity.sensitivity_macros(m, table, robust)
+    sections = Path(__file__).parents[2] / "paper" / "sections"
+    used = macros.used(sections.glob("*.tex"))
+    wanted = {n for n in used if n.startswith("Robust")}
+    flags = {n[2:] for n in used if n.startswith("ifRobust")}
+    assert wanted <= set(m.values) and flags <= set(m.flags)
+    assert m.flags["RobustAllOpenSignificant"][0] == (
+        table.set_index("key").loc["all_open", "slope_p"] < 0.05
+    )
+    weaker = table.copy()
+    weaker.loc[weaker["key"] == "all_open", "slope_p"] = 0.5  # another data set: the switch flips
+    other = macros.Macros()
+    size_sensitivity.sensitivity_macros(other, weaker, robust)
+    assert other.flags["RobustAllOpenSignificant"][0] is False

@@ -392,6 +392,7 @@ def sensitivity_macros(macros: Macros, table: pd.DataFrame, tests_frame: pd.Data
     rows = table[~table["key"].str.startswith("loo:")]
     for r in rows.itertuples(index=False):
         stem, note = "Robust" + camel(r.key), f"{r.base}: {r.variant}"
+        macros.text(f"{stem}Variant", r.variant, "what the variant changes")
         macros.integer(f"{stem}N", r.n, note)
         macros.integer(f"{stem}Estimated", r.n_estimated, "models of estimated size")
         macros.number(f"{stem}Slope", r.slope, note="points per tenfold parameters")
