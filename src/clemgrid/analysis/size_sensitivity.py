@@ -431,7 +431,8 @@ def sensitivity_macros(macros: Macros, table: pd.DataFrame, tests_frame: pd.Data
         macros.integer(f"{stem}N", r.n, note)
         macros.number(f"{stem}Stat", r.statistic, note=note)
         macros.number(f"{stem}DfOne", r.df1, digits=0, note=note)
-        macros.number(f"{stem}DfTwo", r.df2, digits=1, note=note)
+        whole = pd.isna(r.df2) or float(r.df2).is_integer()  # Welch's df2 is fractional
+        macros.number(f"{stem}DfTwo", r.df2, digits=0 if whole else 1, note=note)
         macros.p(f"{stem}P", r.p, note)
         macros.number(f"{stem}Effect", r.effect_size, note=f"{note}: {r.effect}")
         macros.number(f"{stem}Penalty", r.penalty, digits=3, note=f"{note}: smoothing")
