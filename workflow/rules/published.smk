@@ -293,3 +293,38 @@ rule published_uncertainty:
         fixtures=os.path.join(workflow.basedir, "tests", "fidelity", "fixtures"),
     script:
         "../scripts/published_uncertainty.py"
+
+
+# Issue 16.2: how the size slope moves with the subset (rule variants, leave-one-out, estimated
+# sizes, open weights, all models, top bracket) and tests beside the bracket ANOVA and the
+# smooth curves (analysis.size_sensitivity).
+rule size_sensitivity:
+    input:
+        joined=rules.characteristics_join.output.joined,
+        mapping=workflow.source_path("../../resources/mapping/model_names.csv"),
+    output:
+        table=report(
+            "results/analysis/size_sensitivity/sensitivity.csv",
+            caption="../report/size_sensitivity.rst",
+            category="Published v1.6 data",
+            subcategory="Size statistics",
+            labels={"table": "size slope sensitivity"},
+        ),
+        tests=report(
+            "results/analysis/size_sensitivity/tests.csv",
+            caption="../report/size_sensitivity.rst",
+            category="Published v1.6 data",
+            subcategory="Size statistics",
+            labels={"table": "robustness tests"},
+        ),
+        table_tex="results/analysis/size_sensitivity/sensitivity.tex",
+        tests_tex="results/analysis/size_sensitivity/tests.tex",
+    log:
+        "logs/size_sensitivity/size_sensitivity.log",
+    localrule: True
+    conda:
+        "../../envs/clemgrid.yaml"
+    params:
+        settings=config["published"]["size_statistics"],
+    script:
+        "../scripts/size_sensitivity.py"

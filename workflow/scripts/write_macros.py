@@ -1,6 +1,7 @@
 import pandas as pd
 
 from clemgrid.analysis import macros as m
+from clemgrid.analysis import size_sensitivity
 from clemgrid.workflow_io import job_log
 
 with job_log(snakemake.log[0]) as log:
@@ -33,6 +34,7 @@ with job_log(snakemake.log[0]) as log:
         pd.read_csv(i.models),
         {"perplexity": params.stats["tsne_perplexity"], "n": len(pd.read_csv(i.tsne))},
     )
+    size_sensitivity.sensitivity_macros(macros, pd.read_csv(i.sensitivity), pd.read_csv(i.robust))
     m.runs_macros(
         macros,
         pd.read_csv(i.configs),
