@@ -30,6 +30,11 @@ rule macros:
         simulation=rules.simulation_study.output.summary,
         agreement=rules.agreement.output.summary,
         turn_taking=rules.turn_taking.output.summary,
+        factors=[
+            rules.factor_analyses.output[key]
+            for key in ("data", "settings", "groups", "tests", "per_game_size")
+            + ("per_game_factors", "correlations", "stability")
+        ],
     output:
         macros="results/analysis/macros.tex",
     log:
@@ -56,6 +61,7 @@ rule paper:
                 "introduction",
                 "method",
                 "published",
+                "factors",
                 "runs",
                 "limitations",
                 "appendix",
@@ -87,6 +93,11 @@ rule paper:
         simulation=rules.simulation_table.output.tex,
         agreement=rules.agreement.output.tex,
         turn_taking=rules.turn_taking.output.tex,
+        factors=[
+            rules.factor_analyses.output[key]
+            for key in ("tests_tex", "groups_tex", "per_game_tex", "stability_tex")
+            + ("correlations_pdf", "tsne_pdf")
+        ],
     output:
         pdf=report(
             "results/paper/paper.pdf",

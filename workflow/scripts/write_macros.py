@@ -1,5 +1,6 @@
 import pandas as pd
 
+from clemgrid.analysis import factor_report
 from clemgrid.analysis import macros as m
 from clemgrid.workflow_io import job_log
 
@@ -44,5 +45,6 @@ with job_log(snakemake.log[0]) as log:
     m.simulation_macros(macros, pd.read_csv(i.simulation), params.simulation, params.bootstrap)
     m.agreement_macros(macros, pd.read_csv(i.agreement))
     m.turn_taking_macros(macros, pd.read_csv(i.turn_taking), params.turn_taking_notes)
+    factor_report.factor_macros(macros, i.factors)
     macros.write(snakemake.output.macros)
     log.info("%d macros", len(macros))

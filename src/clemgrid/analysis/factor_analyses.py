@@ -43,7 +43,8 @@ FACTORS = {
     "multilingual": "multilingual",
 }
 MIN_GROUP = 3
-"""Default smallest group that is tested (a rank test of 2 vs. 43 cannot reach p < 0.01)."""
+"""Default smallest group that is tested: an exact rank test of 2 models against 6 cannot
+reach p < 0.05 (p >= 0.071), 3 against 6 can (p >= 0.024)."""
 MULTIPLICITY = "holm"
 RESULTS_SOURCE = "clembench-v1.6-results"
 KEYS = ["model", "backend", "quant", "source"]
@@ -145,16 +146,17 @@ def group_summary(
     frame: pd.DataFrame, factor: str, score: str = "clemscore", min_group: int = MIN_GROUP
 ) -> pd.DataFrame:
     """n, mean, sd, median per level; ``tested`` False for levels below ``min_group``, with
-    ``p_min``, the smallest attainable p of such a level against all other models."""
+    ``p_min``, the smallest p an exact rank test of such a level against the factor's largest
+    other level could give (the best case of its pairwise comparisons)."""
     data = frame.dropna(subset=[score, factor])
     grouped = data.groupby(factor)[score]
     table = grouped.agg(["count", "mean", "std", "median"]).rename(columns={"count": "n"})
     table = table.reset_index(names="level").assign(factor=factor)
     table["tested"] = table["n"] >= min_group
-    total = int(table["n"].sum())
+    sizes = table["n"].astype(int).tolist()
     table["p_min"] = [
-        np.nan if ok else smallest_p(int(n), total - int(n))
-        for n, ok in zip(table["n"], table["tested"], strict=True)
+        np.nan if ok else smallest_p(n, max([m for j, m in enumerate(sizes) if j != i] or [0]))
+        for i, (n, ok) in enumerate(zip(sizes, table["tested"], strict=True))
     ]
     return table[["factor", "level", "n", "mean", "std", "median", "tested", "p_min"]]
 
@@ -330,3 +332,50 @@ def correlation_matrix(long: pd.DataFrame, value: str = "rho") -> pd.DataFrame:
     """The square matrix of ``value`` (games in the order of first appearance)."""
     order = list(dict.fromkeys(long["game1"]))
     return long.pivot(index="game1", columns="game2", values=value).loc[order, order]
+
+
+# --- one data set --------------------------------------------------------------------------------
+
+
+def analyse(
+    clemscore: pd.DataFrame,
+    matrix: pd.DataFrame,
+    mapping: pd.DataFrame,
+    facts: pd.DataFrame,
+    min_group: int = MIN_GROUP,
+) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+    """Every table of this module for one data set: (factor frame, tables by name). The
+    correlations use every model of the data set (they need no characteristics)."""
+    frame, dropped = factor_frame(clemscore, mapping, facts)
+    scores = game_scores(matrix, frame)
+    games = list(scores.columns)
+    with_games = game_frame(frame, scores)
+    factors = list(FACTORS)
+    tables = {
+        "groups": pd.concat([group_summary(frame, f, min_group=min_group) for f in factors]),
+        "tests": factor_tests(frame, factors, min_group=min_group),
+        "pairwise": pd.concat([pairwise(frame, f, min_group=min_group) for f in factors]),
+        "per_game_size": per_game_size(with_games, games),
+        "per_game_factors": per_game_factors(with_games, games, factors, min_group),
+        "correlations": game_correlations(game_scores(matrix, default_route(clemscore))),
+        "dropped": dropped,
+    }
+    return frame, tables
+
+
+def pooled(levels: pd.Series, min_group: int = MIN_GROUP) -> pd.Series:
+    """``levels`` with every level of fewer than ``min_group`` models named "other" (for
+    maps, where a singleton level has no cluster to show)."""
+    sizes = levels.map(levels.value_counts())
+    return levels.where(sizes >= min_group, f"other (n < {min_group})")
+
+
+def same_models(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
+    """The models of two factor frames that share a characteristics entry, with both
+    clemscores and their absolute difference (is a replication on them independent?)."""
+    both = first[["characteristics_name", "clemscore"]].merge(
+        second[["characteristics_name", "clemscore"]],
+        on="characteristics_name",
+        suffixes=("_first", "_second"),
+    )
+    return both.assign(difference=(both["clemscore_first"] - both["clemscore_second"]).abs())
