@@ -91,6 +91,7 @@ def stability(
             "seeds": len(maps),
             "disparity_mean": float(np.mean(disparity)) if disparity else np.nan,
             "disparity_max": float(np.max(disparity)) if disparity else np.nan,
+            "neighbours": neighbours,
             "trustworthiness": float(
                 np.mean([trustworthiness(z, m, n_neighbors=neighbours) for m in maps.values()])
             ),

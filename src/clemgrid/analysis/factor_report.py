@@ -29,10 +29,13 @@ from clemgrid.analysis.latex import (
     p_value,
 )
 from clemgrid.analysis.macros import Macros, camel
+from clemgrid.analysis.size_statistics import BRACKETS
 
 DATASETS = {"scores": "v1.6 score file", "results": "results.csv"}
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*", "<", ">"]
 GREYS = ["0.0", "0.35", "0.6", "0.85"]
+NO_LEVEL = "unknown"  # e.g. the size of an API-only model
+ORDERS = {"bracket": [*BRACKETS, NO_LEVEL]}
 FONT = 7  # points: the smallest text at print size
 CLUSTERED = 0.25
 """Mean silhouette from which a colouring counts as clustered (Kaufman & Rousseeuw: below
@@ -125,7 +128,7 @@ def stability_table(stable: pd.DataFrame) -> str:
 def correlation_figure(correlations: pd.DataFrame) -> Figure:
     """One heatmap of Spearman ρ per data set, each cell printed (readable in greyscale)."""
     datasets = [d for d in DATASETS if d in set(correlations["dataset"])]
-    figure = Figure(figsize=(3.4 * len(datasets), 3.5), layout="constrained")
+    figure = Figure(figsize=(3.05 * len(datasets), 3.3), layout="constrained")
     axes = np.atleast_1d(figure.subplots(1, len(datasets)))
     image = None
     for ax, dataset in zip(axes, datasets, strict=True):
@@ -133,6 +136,7 @@ def correlation_figure(correlations: pd.DataFrame) -> Figure:
         rho = correlation_matrix(long)
         n = correlation_matrix(long, "n")
         image = ax.imshow(rho.to_numpy(float), cmap="Greys", vmin=-1, vmax=1)
+        # Every cell prints its ρ, so the figure reads without colour.
         for i in range(len(rho)):
             for j in range(len(rho)):
                 value = rho.iloc[i, j]
@@ -163,11 +167,15 @@ def tsne_grid_figure(grid: pd.DataFrame, seed: int) -> Figure:
     Levels differ by marker and grey, so the figure reads in greyscale."""
     perplexities = sorted(grid["perplexity"].unique())
     colourings = [c for c in COLOURINGS if c in grid.columns]
-    figure = Figure(figsize=(2.3 * len(colourings), 2.0 * len(perplexities) + 0.9))
+    figure = Figure(figsize=(2.05 * len(colourings), 1.9 * len(perplexities) + 0.9))
     axes = figure.subplots(len(perplexities), len(colourings), squeeze=False)
     part = grid[grid["seed"] == seed]
     for j, colouring in enumerate(colourings):
-        levels = sorted(part[colouring].dropna().astype(str).unique())
+        labels = part[colouring].astype(object).where(part[colouring].notna(), NO_LEVEL)
+        part = part.assign(**{colouring: labels.astype(str)})
+        present = set(part[colouring])
+        order = ORDERS.get(colouring, sorted(present))
+        levels = [level for level in order if level in present]
         handles = {}
         for i, perplexity in enumerate(perplexities):
             ax = axes[i, j]
@@ -195,7 +203,7 @@ def tsne_grid_figure(grid: pd.DataFrame, seed: int) -> Figure:
             fontsize=FONT,
             loc="upper center",
             bbox_to_anchor=(0.5, -0.05),
-            ncol=1 if len(levels) > 4 else 2,
+            ncol=1,
             frameon=False,
         )
     figure.subplots_adjust(wspace=0.05, hspace=0.05)
@@ -250,6 +258,10 @@ def factor_macros(macros: Macros, paths: Sequence[str | Path]) -> None:
             verdict = "differ" if _significant(r.kw_p) else "do not differ detectably"
             macros.add(f"{name}Verdict", verdict, "Kruskal-Wallis p vs ALPHA")
     scores = tests[tests["dataset"] == "scores"].set_index("factor")
+    verdicts = scores[["kw_p", "welch_p", "anova_p"]].map(_significant)
+    split = [f for f in scores.index if verdicts.loc[f].nunique() > 1]
+    macros.text("FactorTestsDisagree", _names(FACTORS[f] for f in split), "tests' verdicts differ")
+    macros.flag("FactorTestsAgree", not split, "KW, Welch and ANOVA agree on every factor")
     results = tests[tests["dataset"] == "results"].set_index("factor")
     agree = [
         f
@@ -297,6 +309,8 @@ def factor_macros(macros: Macros, paths: Sequence[str | Path]) -> None:
     maps = stable[stable["perplexity"].notna()]
     macros.text("TsnePerplexities", ", ".join(f"{p:g}" for p in maps["perplexity"]))
     macros.text("TsneSeeds", ", ".join(str(s) for s in t["settings"]["seeds"].iloc[0].split()))
+    macros.integer("TsneFirstSeed", t["settings"]["seeds"].iloc[0].split()[0], "the figure's")
+    macros.integer("TsneNeighbours", maps["neighbours"].iloc[0], "of trustworthiness")
     macros.number("TsneDisparityMax", maps["disparity_max"].max(), digits=3)
     macros.number("TsneTrustMin", maps["trustworthiness"].min())
     means = {c: maps[f"silhouette_{c}_mean"].mean() for c in COLOURINGS}
