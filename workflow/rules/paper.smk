@@ -32,8 +32,8 @@ rule macros:
         turn_taking=rules.turn_taking.output.summary,
         factors=[
             rules.factor_analyses.output[key]
-            for key in ("data", "settings", "groups", "tests", "per_game_size")
-            + ("per_game_factors", "correlations", "stability")
+            for key in ("data", "settings", "groups", "tests", "pairwise")
+            + ("per_game_size", "per_game_factors", "correlations", "stability")
         ],
     output:
         macros="results/analysis/macros.tex",

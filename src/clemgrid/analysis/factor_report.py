@@ -32,6 +32,7 @@ from clemgrid.analysis.macros import Macros, camel
 from clemgrid.analysis.size_statistics import BRACKETS
 
 DATASETS = {"scores": "v1.6 score file", "results": "results.csv"}
+SHORT = {"tuning": "Tuning", "family": "Family", "commercial": "Comm.", "multilingual": "Multil."}
 MARKERS = ["o", "s", "^", "D", "v", "P", "X", "*", "<", ">"]
 GREYS = ["0.0", "0.35", "0.6", "0.85"]
 NO_LEVEL = "unknown"  # e.g. the size of an API-only model
@@ -96,12 +97,12 @@ def per_game_table(size: pd.DataFrame, factors: pd.DataFrame) -> str:
     rows, breaks = _blocks_of(table.reset_index(drop=True), "dataset")
     columns = [
         _raw("Data", _first(lambda r: escape(DATASETS.get(r.dataset, r.dataset)))),
-        _raw("Game", lambda r: escape(r.game)),
+        _raw("Game", lambda r: escape(r.game).replace("\\_", " ")),
         _integer("n", "$n$"),
         _number("slope", "Slope"),
         _raw(f"{settings.percent()}\\,\\% CI", lambda r: interval(r.ci_low, r.ci_high)),
         _p("p_holm", "$p_{\\mathrm{Holm}}$"),
-        *[_p(f, escape(FACTORS[f])) for f in FACTORS if f in table.columns],
+        *[_p(f, SHORT[f]) for f in FACTORS if f in table.columns],
     ]
     return render.latex(rows, columns, breaks)
 
@@ -125,40 +126,50 @@ def stability_table(stable: pd.DataFrame) -> str:
 # --- figures -------------------------------------------------------------------------------------
 
 
+def _short(value: float) -> str:
+    """ρ to two decimals without the leading zero (``.39``, ``-.04``), to fit a cell."""
+    text = f"{value:.2f}"
+    return text.replace("0.", ".", 1) if abs(value) < 1 else text
+
+
 def correlation_figure(correlations: pd.DataFrame) -> Figure:
-    """One heatmap of Spearman ρ per data set, each cell printed (readable in greyscale)."""
-    datasets = [d for d in DATASETS if d in set(correlations["dataset"])]
-    figure = Figure(figsize=(3.05 * len(datasets), 3.3), layout="constrained")
-    axes = np.atleast_1d(figure.subplots(1, len(datasets)))
-    image = None
-    for ax, dataset in zip(axes, datasets, strict=True):
-        long = correlations[correlations["dataset"] == dataset]
-        rho = correlation_matrix(long)
-        n = correlation_matrix(long, "n")
-        image = ax.imshow(rho.to_numpy(float), cmap="Greys", vmin=-1, vmax=1)
-        # Every cell prints its ρ, so the figure reads without colour.
-        for i in range(len(rho)):
-            for j in range(len(rho)):
-                value = rho.iloc[i, j]
-                ax.text(
-                    j,
-                    i,
-                    f"{value:.2f}",
-                    ha="center",
-                    va="center",
-                    fontsize=FONT,
-                    color="white" if value > 0.5 else "black",
-                )
-        labels = [g.replace("_", "\n") for g in rho.index]
-        ax.set_xticks(range(len(rho)), labels, fontsize=FONT, rotation=90)
-        ax.set_yticks(range(len(rho)), labels, fontsize=FONT)
-        ax.set_title(
-            f"{DATASETS[dataset]} (n = {int(n.min().min())}-{int(n.max().max())})", fontsize=8
-        )
-    if image is not None:
-        bar = figure.colorbar(image, ax=list(axes), shrink=0.8)
-        bar.set_label("Spearman $\\rho$", fontsize=FONT)
-        bar.ax.tick_params(labelsize=FONT)
+    """One matrix of Spearman ρ: the v1.6 score file below the diagonal, results.csv above it
+    (where both are given); every cell prints its ρ, so the figure reads without colour."""
+    present = [d for d in DATASETS if d in set(correlations["dataset"])]
+    below, above = present[0], present[-1]
+    matrices = {d: correlation_matrix(correlations[correlations["dataset"] == d]) for d in present}
+    counts = {d: correlations.loc[correlations["dataset"] == d, "n"] for d in present}
+    games = list(matrices[below].index)
+    values = np.full((len(games), len(games)), np.nan)
+    for i in range(len(games)):
+        for j in range(len(games)):
+            if i != j:
+                source = matrices[below] if i > j else matrices[above]
+                values[i, j] = source.loc[games[i], games[j]]
+    figure = Figure(figsize=(4.6, 4.3), layout="constrained")
+    ax = figure.subplots()
+    image = ax.imshow(values, cmap="Greys", vmin=-1, vmax=1)
+    for i in range(len(games)):
+        for j in range(len(games)):
+            if i != j:
+                colour = "white" if values[i, j] > 0.5 else "black"
+                text = _short(values[i, j])
+                ax.text(j, i, text, ha="center", va="center", fontsize=FONT, color=colour)
+    labels = [g.replace("_", "\n") for g in games]
+    ax.set_xticks(range(len(games)), labels, fontsize=FONT, rotation=90)
+    ax.set_yticks(range(len(games)), labels, fontsize=FONT)
+
+    def side(dataset: str, where: str) -> str:
+        n = counts[dataset]
+        return f"{where}: {DATASETS[dataset]} (n = {int(n.min())}-{int(n.max())})"
+
+    title = side(below, "below the diagonal")
+    if above != below:
+        title += "\n" + side(above, "above")
+    ax.set_title(title, fontsize=FONT)
+    bar = figure.colorbar(image, ax=ax, shrink=0.8)
+    bar.set_label("Spearman $\\rho$", fontsize=FONT)
+    bar.ax.tick_params(labelsize=FONT)
     return figure
 
 
@@ -272,6 +283,18 @@ def factor_macros(macros: Macros, paths: Sequence[str | Path]) -> None:
     macros.text("ReplicationAgree", _names(FACTORS[f] for f in agree))
     macros.text("ReplicationDisagree", _names(FACTORS[f] for f in scores.index if f not in agree))
     macros.flag("ReplicationAll", len(agree) == len(scores), "every factor verdict replicates")
+    pairs = t["pairwise"]
+    family = pairs[(pairs["dataset"] == "scores") & (pairs["factor"] == "family")]
+    rank = family[family["mw_p_holm"] < settings.ALPHA]
+    tukey = family[family["tukey_p"] < settings.ALPHA]
+    macros.integer("FactorFamilyPairs", len(family), "pairs of tested families")
+    macros.integer("FactorFamilyPairsRank", len(rank), "Mann-Whitney, Holm < ALPHA")
+    macros.p("FactorFamilyPairsRankBestP", family["mw_p_holm"].min())
+    macros.integer("FactorFamilyPairsTukey", len(tukey), "Tukey HSD < ALPHA")
+    macros.text(
+        "FactorFamilyPairsTukeyList",
+        _names(f"{a} vs {b}" for a, b in zip(tukey["group1"], tukey["group2"], strict=True)),
+    )
     groups = t["groups"]
     untested = groups[(groups["dataset"] == "scores") & ~groups["tested"]]
     macros.integer("FactorUntestedLevels", len(untested), "levels below the minimum")
