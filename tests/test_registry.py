@@ -123,3 +123,52 @@ def test_snakemake_refuses_bad_config_before_any_job(workdir):
     assert run.returncode != 0
     assert "config/config.yaml: entry 'grid[0]', field 'backend'" in run.stdout + run.stderr
     assert not (workdir / "results").exists()
+
+
+def test_entries_are_typed_and_stay_the_yaml_mappings(workdir, monkeypatch):
+    """Entries are parsed once into ModelEntry/BackendEntry; as dicts they are the validated
+    YAML (what identities and params are made of), with typed accessors on top."""
+    from clemgrid.entries import BackendEntry, ModelEntry
+    from clemgrid.hashing import canonical_json
+    from clemgrid.keys import ConfigKey
+
+    grid = load(workdir, monkeypatch)
+    models = yaml.safe_load((workdir / "config" / "models.yaml").read_text())
+    entry = grid.models["scripted-perfect"]
+    assert isinstance(entry, ModelEntry) and entry == models["scripted-perfect"]
+    assert canonical_json(entry) == canonical_json(models["scripted-perfect"])
+    assert entry.facts == models["scripted-perfect"]["facts"]
+    assert entry.synthetic and entry.parameters_b == 0.0
+    source = entry.source("none")
+    assert (source.quant, source.kind, source.spec) == ("none", "scripted", "perfect")
+    assert entry.at("none").weight_source == {"scripted": "perfect"}
+    backend = grid.backends["scripted"]
+    assert isinstance(backend, BackendEntry) and backend.kind == "scripted"
+    assert backend.options == {} and backend.launch is None
+    cfg = grid.configs[0]
+    assert cfg.key == ConfigKey("scripted-perfect", "scripted", "none") == grid.keys[0]
+    assert grid.play_config(*("scripted-perfect", "scripted", "none")) is cfg
+
+
+def test_config_key_is_one_type():
+    from clemgrid.analysis.agreement import ConfigKey as AgreementKey
+    from clemgrid.keys import ConfigKey
+
+    key = ConfigKey.of({"model": "m", "backend": "b", "quant": "q", "games": ["taboo"]})
+    assert AgreementKey is ConfigKey and key == ConfigKey("m", "b", "q")
+    assert (key.label, key.stem) == ("m / b / q", "m.b.q")
+    assert sorted([ConfigKey("m", "c", "q"), key]) == [key, ConfigKey("m", "c", "q")]
+
+
+def test_schemas_are_package_data():
+    """Read from the package (src/clemgrid/schemas/ links to workflow/schemas/), not by a path
+    into the repository."""
+    from importlib.resources import files
+
+    from clemgrid.registry import load_schema
+
+    for name in ("config", "models", "backends"):
+        shipped = files("clemgrid.schemas") / f"{name}.schema.yaml"
+        assert load_schema(name) == yaml.safe_load(shipped.read_text())
+        linked = ROOT / "workflow" / "schemas" / f"{name}.schema.yaml"
+        assert linked.read_text() == shipped.read_text()

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from clemgrid.backends.base import Generation, GenerationParams, Message
-from clemgrid.registry import stable_hash
+from clemgrid.hashing import stable_hash
 
 
 def request_key(config_hash: str, messages: list[Message], params: GenerationParams) -> str:

@@ -71,6 +71,19 @@ def dilemma_improvement(args: argparse.Namespace) -> int:
     return 0
 
 
+def summary(args: argparse.Namespace) -> int:
+    """The screen `make run` ends with (:mod:`clemgrid.summary_screen`)."""
+    from clemgrid import summary_screen
+
+    try:
+        run = summary_screen.load(args.results, models=args.models)
+    except summary_screen.MissingOutput as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(summary_screen.render(run), end="")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="clemgrid", description=__doc__)
     sub = parser.add_subparsers(required=True)
@@ -93,6 +106,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", help="write the per-scenario rows (CSV) here")
     p.add_argument("--min-gap", type=float, default=0.05, help="flag teacher-base gaps below")
     p.set_defaults(func=dilemma_improvement)
+    p = sub.add_parser("summary", help="print a finished run's results in 100 columns")
+    p.add_argument("--results", default="results")
+    p.add_argument("--models", default="config/models.yaml", help="the model registry")
+    p.set_defaults(func=summary)
     from clemgrid.importer import cli as importer_cli
     from clemgrid.viewer import cli as viewer_cli
 

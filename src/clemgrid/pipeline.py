@@ -15,9 +15,10 @@ from clemgrid.analysis.render import Column, fixed, markdown
 from clemgrid.backends import GenerationParams, load_backend
 from clemgrid.cache import ResponseCache
 from clemgrid.engine import play
+from clemgrid.entries import PlayConfig
 from clemgrid.games.base import Instance
 from clemgrid.games.registry import GAMES
-from clemgrid.registry import PlayConfig, canonical_json, stable_hash
+from clemgrid.hashing import canonical_json, stable_hash
 from clemgrid.scoring import clemscores, game_scores
 
 log = logging.getLogger("clemgrid")

@@ -16,37 +16,51 @@ Every file gets a JSON sidecar with its source (package or path and sha256), the
 the output's file type and tensor types, the tool and its version, and a human label. The
 output depends only on the source bytes and the request, so a rebuild is byte-identical.
 
-Heavy libraries (gguf, llama_cpp) are imported where used: the registry imports the names
-below, and scripted runs must start fast.
+Heavy libraries (gguf, llama_cpp) are imported where used: the workflow imports the names
+below, and scripted runs must start fast. Weight-source kinds and chains are in
+clemgrid.sources (re-exported here).
 """
 
 from __future__ import annotations
 
-import hashlib
 import importlib.metadata
 import io
 import json
 import logging
 import os
 import sys
-from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-# Where the `quantize` rule writes a derived quant; weights.py resolves such sources to it.
-DERIVED_WEIGHTS = "results/weights/{model}/{quant}.gguf"
-DERIVED_SIDECAR = "results/weights/{model}/{quant}.json"
-
-# Weight-source kinds built by the `quantize` rule, and the kind loaded with bitsandbytes.
-DERIVED_KINDS = ("derive", "quantize")
-BITSANDBYTES_KIND = "bitsandbytes"
+from clemgrid.gguf_info import (  # noqa: F401 - re-exported
+    describe,
+    dominant_tensor_type,
+    file_type,
+    sha256,
+    tensor_types,
+    undequantizable_types,
+    weights_by_type,
+)
+from clemgrid.sources import (  # noqa: F401 - re-exported: the workflow imports them from here
+    BITSANDBYTES_KIND,
+    DERIVED_KINDS,
+    DERIVED_SIDECAR,
+    DERIVED_WEIGHTS,
+    ModelQuant,
+    built_kind,
+    default_label,
+    derived_paths,
+    distribution_version,
+    source_chain,
+    weight_source_kind,
+)
 
 # `derive.type`: what dequantized tensors are stored as.
 DERIVE_TYPES = ("F32", "F16")
 # `quantize.type`: llama.cpp file types (llama_cpp.LLAMA_FTYPE_MOSTLY_<type>) that need no
-# importance matrix. Keep in sync with workflow/schemas/models.schema.yaml (tested).
+# importance matrix. Keep in sync with clemgrid/schemas/models.schema.yaml (tested).
 QUANTIZE_TYPES = (
     "F16",
     "BF16",
@@ -72,127 +86,6 @@ log = logging.getLogger("clemgrid")
 
 class QuantizationError(RuntimeError):
     """A derived file could not be built; the message names the source and the request."""
-
-
-def derived_paths(model: str, quant: str) -> tuple[Path, Path]:
-    """(GGUF file, JSON sidecar) of a derived quant, relative to the working directory."""
-    return (
-        Path(DERIVED_WEIGHTS.format(model=model, quant=quant)),
-        Path(DERIVED_SIDECAR.format(model=model, quant=quant)),
-    )
-
-
-def built_kind(source: Mapping[str, Any]) -> str | None:
-    """The kind of a weight source made from another quant (`derive`, `quantize`,
-    `bitsandbytes`), or None for weights that come from elsewhere."""
-    return next((k for k in (*DERIVED_KINDS, BITSANDBYTES_KIND) if k in source), None)
-
-
-def source_chain(weights: Mapping[str, Any], quant: str) -> list[str]:
-    """`quant` and the quants it is built from, nearest first (Q8_0 -> F16 -> Q4_1). Every
-    `from` must name a quant of `weights` (the registry checks it); a cycle is a ValueError."""
-    chain = [quant]
-    while (kind := built_kind(weights[chain[-1]])) is not None:
-        parent = weights[chain[-1]][kind]["from"]
-        if parent in chain:
-            cycle = " -> ".join([*chain, parent])
-            raise ValueError(f"quants are built from each other in a cycle: {cycle}")
-        chain.append(parent)
-    return chain
-
-
-def default_label(weights: Mapping[str, Any], quant: str) -> str:
-    """The label of a quant without an explicit `label`: what it is and what it came from."""
-    source = weights[quant]
-    if "label" in source:
-        return str(source["label"])
-    if "derive" in source:
-        spec = source["derive"]
-        return f"{spec['type']} derived from {default_label(weights, spec['from'])}"
-    if "quantize" in source:
-        spec = source["quantize"]
-        return f"{spec['type']} quantized from {default_label(weights, spec['from'])}"
-    if BITSANDBYTES_KIND in source:
-        spec = source[BITSANDBYTES_KIND]
-        return f"bitsandbytes {spec['bits']}-bit from {default_label(weights, spec['from'])}"
-    return quant
-
-
-# --- reading GGUF files -------------------------------------------------------------------
-
-
-def sha256(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as file:
-        for block in iter(lambda: file.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def tensor_types(reader: Any) -> dict[str, int]:
-    """Number of tensors of each GGML type in a `gguf.GGUFReader`'s file, what it really
-    contains (llama.cpp falls back to other types for tensors whose rows do not fit a k-quant's
-    256-value blocks)."""
-    counts = Counter(t.tensor_type.name for t in reader.tensors)
-    return dict(sorted(counts.items()))
-
-
-def weights_by_type(reader: Any) -> dict[str, int]:
-    """Number of weights (tensor elements) of each GGML type."""
-    counts: Counter[str] = Counter()
-    for tensor in reader.tensors:
-        counts[tensor.tensor_type.name] += int(tensor.n_elements)
-    return dict(sorted(counts.items()))
-
-
-def dominant_tensor_type(weights: Mapping[str, int]) -> str:
-    """The GGML type holding most of the weights (`weights_by_type`): what a reader means by
-    "a Q8_0 file"."""
-    return max(sorted(weights), key=lambda name: weights[name])
-
-
-def file_type(reader: Any) -> str:
-    """`general.file_type` by llama.cpp's name (MOSTLY_Q4_K_M, ...), or "unset"."""
-    import gguf
-
-    field = reader.get_field(gguf.Keys.General.FILE_TYPE)
-    if field is None:
-        return "unset"
-    value = int(field.contents())
-    try:
-        return gguf.LlamaFileType(value).name
-    except ValueError:
-        return str(value)
-
-
-def describe(path: str | Path) -> dict[str, Any]:
-    """What a GGUF file holds: its file type, tensor and weight counts by type, size, hash.
-    The file is parsed once (about 2 s for the embedded model: its vocabulary is metadata)."""
-    import gguf
-
-    reader = gguf.GGUFReader(path)
-    weights = weights_by_type(reader)
-    return {
-        "sha256": sha256(path),
-        "bytes": Path(path).stat().st_size,
-        "file_type": file_type(reader),
-        "dominant_tensor_type": dominant_tensor_type(weights),
-        "tensor_types": tensor_types(reader),
-        "weights_by_type": weights,
-    }
-
-
-def undequantizable_types(path: str | Path) -> list[str]:
-    """Tensor types in the file that the `gguf` package cannot dequantize, which is what
-    transformers' GGUF loader uses: such a file cannot be loaded by transformers."""
-    import gguf
-    from gguf.quants import _type_traits
-
-    readable = {gguf.GGMLQuantizationType.F32, gguf.GGMLQuantizationType.F16}
-    readable |= set(_type_traits)
-    return sorted(
-        {t.tensor_type.name for t in gguf.GGUFReader(path).tensors if t.tensor_type not in readable}
-    )
 
 
 # --- building -----------------------------------------------------------------------------
@@ -333,11 +226,8 @@ def build(
     """Build one `derive`/`quantize` quant from its `recipe` (see `recipe`) and write its
     sidecar; returns the sidecar's content."""
     from clemgrid.backends.weights import build_input
-    from clemgrid.registry import PlayConfig, weight_source_kind
 
-    cfg = PlayConfig(
-        recipe["model"], "(quantize)", recipe["quant"], {"weights": recipe["weights"]}, {}
-    )
+    cfg = ModelQuant(recipe["model"], recipe["quant"], recipe["weights"])
     kind = weight_source_kind(cfg.weight_source)
     spec = cfg.weight_source[kind]
     source, source_spec = build_input(cfg)
@@ -375,14 +265,3 @@ def build(
 
 def _without(mapping: Mapping[str, Any], *keys: str) -> dict[str, Any]:
     return {k: v for k, v in mapping.items() if k not in keys}
-
-
-def distribution_version(package: str) -> str | None:
-    """The installed distribution (name==version) that provides an import package."""
-    names = importlib.metadata.packages_distributions().get(package) or []
-    for name in sorted(names):
-        try:
-            return f"{name}=={importlib.metadata.version(name)}"
-        except importlib.metadata.PackageNotFoundError:
-            continue
-    return None

@@ -18,7 +18,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from clemgrid.registry import canonical_json
+from clemgrid.hashing import canonical_json
 
 KEYS = [
     ("model", pa.string()),

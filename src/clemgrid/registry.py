@@ -7,70 +7,26 @@ gathered in `PlayConfig.identity()`, whose hash Snakemake uses as a rerun trigge
 from __future__ import annotations
 
 import copy
-import hashlib
-import json
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import yaml
 
-from clemgrid.quantization import (
-    BITSANDBYTES_KIND,
+from clemgrid.backends.kinds import kind_of
+from clemgrid.entries import BackendEntry, ModelEntry, PlayConfig  # noqa: F401 - re-exported
+from clemgrid.hashing import canonical_json, stable_hash  # noqa: F401 - re-exported
+from clemgrid.keys import ConfigKey
+from clemgrid.sources import (
     DERIVED_KINDS,
+    FROM_SOURCES,
     built_kind,
     source_chain,
+    weight_source_kind,  # noqa: F401 - re-exported
 )
-
-
-def canonical_json(value: Any) -> str:
-    """Stable text form: the same value always gives the same bytes (hashing, params, metadata)."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def stable_hash(value: Any) -> str:
-    return hashlib.sha256(canonical_json(value).encode()).hexdigest()
-
-
-@dataclass(frozen=True)
-class PlayConfig:
-    model: str
-    backend: str
-    quant: str
-    model_entry: dict[str, Any]
-    backend_entry: dict[str, Any]
-
-    @property
-    def backend_kind(self) -> str:
-        return self.backend_entry["kind"]
-
-    @property
-    def weight_source(self) -> dict[str, Any]:
-        """The model's weight source for this quant, e.g. {"package_file": "pkg/x.gguf"}."""
-        return self.model_entry["weights"][self.quant]
-
-    @property
-    def chat(self) -> dict[str, Any]:
-        return self.model_entry.get("chat") or {}
-
-    def identity(self) -> dict[str, Any]:
-        """The parts of the registries that can change what this config generates.
-        `facts` are left out: editing a parameter count must not replay a model. Of `weights`,
-        only this quant and the quants it is built from (`from`) are kept: adding or editing
-        another quant of the model replays nothing of this one."""
-        entry = {k: v for k, v in self.model_entry.items() if k != "facts"}
-        weights = self.model_entry.get("weights") or {}
-        if self.quant in weights:
-            entry["weights"] = {q: weights[q] for q in source_chain(weights, self.quant)}
-        return {
-            "model": self.model,
-            "backend": self.backend,
-            "quant": self.quant,
-            "model_entry": entry,
-            "backend_entry": self.backend_entry,
-        }
 
 
 class RegistryError(ValueError):
@@ -82,30 +38,8 @@ class RegistryError(ValueError):
         self.file, self.entry, self.field = str(file), entry, field
 
 
-SCHEMA_DIR = Path(__file__).resolve().parents[2] / "workflow" / "schemas"
 NAME_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]*"
 GAME_PATTERN = r"[A-Za-z0-9][A-Za-z0-9._-]*(?:\+[0-9]+shot)?"
-
-# Which weight sources each backend kind can load. `derive` and `quantize` are GGUF files the
-# `quantize` rule builds (clemgrid.quantization); `bitsandbytes` is another quant's weights
-# quantized by transformers while loading, on a CUDA GPU.
-FILE_SOURCES = {"package_file", "path", "hub"}
-GGUF_SOURCES = FILE_SOURCES | set(DERIVED_KINDS)
-SOURCES_BY_KIND = {
-    "llama_cpp": GGUF_SOURCES,
-    "transformers": GGUF_SOURCES | {BITSANDBYTES_KIND},
-    "openai_compatible": {"api_model"},
-    "openai_compatible+launch": GGUF_SOURCES,
-    "scripted": {"scripted", "synthetic"},
-}
-PROVENANCE_KEYS = {"derived_from", "label"}
-# What the `from` of a built source may name: a GGUF file for derive/quantize, any weights
-# transformers loads for bitsandbytes.
-FROM_SOURCES = {
-    "derive": GGUF_SOURCES,
-    "quantize": GGUF_SOURCES,
-    BITSANDBYTES_KIND: GGUF_SOURCES,
-}
 
 
 def _validator_with_defaults(schema: dict) -> jsonschema.protocols.Validator:
@@ -123,8 +57,10 @@ def _validator_with_defaults(schema: dict) -> jsonschema.protocols.Validator:
     return jsonschema.validators.extend(base, {"properties": set_defaults})(schema)
 
 
+@cache
 def load_schema(name: str) -> dict:
-    return yaml.safe_load((SCHEMA_DIR / f"{name}.schema.yaml").read_text())
+    """A schema of clemgrid.schemas (package data), parsed once; do not modify it."""
+    return yaml.safe_load((files("clemgrid.schemas") / f"{name}.schema.yaml").read_text())
 
 
 def validate_document(doc: Any, schema_name: str, file: str | Path, keyed: bool) -> None:
@@ -164,13 +100,6 @@ def read_yaml(path: str | Path) -> Any:
         return yaml.safe_load(path.read_text())
     except yaml.YAMLError as exc:
         raise RegistryError(path, "(file)", "", f"not valid YAML: {exc}") from exc
-
-
-def weight_source_kind(source: dict[str, Any]) -> str:
-    kinds = sorted(set(source) - PROVENANCE_KEYS)
-    if len(kinds) != 1:
-        raise ValueError(f"needs exactly one weight source, found {kinds or 'none'}")
-    return kinds[0]
 
 
 def check_built_sources(models: dict[str, Any], models_file: str | Path) -> None:
@@ -232,11 +161,11 @@ class Grid:
     """A validated run: configs × games, plus the settings every play job shares."""
 
     config: dict[str, Any]
-    models: dict[str, Any]
-    backends: dict[str, Any]
+    models: dict[str, ModelEntry]
+    backends: dict[str, BackendEntry]
     configs: tuple[PlayConfig, ...]
-    # (model, backend, quant) -> the games it plays, where a grid entry names its own `games`.
-    config_games: dict[tuple[str, str, str], tuple[str, ...]] = field(default_factory=dict)
+    # config -> the games it plays, where a grid entry names its own `games`.
+    config_games: dict[ConfigKey, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def games(self) -> list[str]:
@@ -245,7 +174,7 @@ class Grid:
 
     def games_for(self, cfg: PlayConfig) -> list[str]:
         """The games one config plays: its grid entry's `games`, else all, in top-level order."""
-        return list(self.config_games.get((cfg.model, cfg.backend, cfg.quant), self.games))
+        return list(self.config_games.get(cfg.key, self.games))
 
     def plays(self) -> list[tuple[PlayConfig, str]]:
         """Every (config, game) play job of the run: configs are explicit, and so are the games
@@ -253,16 +182,21 @@ class Grid:
         return [(cfg, game) for cfg in self.configs for game in self.games_for(cfg)]
 
     @cached_property
-    def _configs_by_key(self) -> dict[tuple[str, str, str], PlayConfig]:
-        """(model, backend, quant) -> config: Snakemake looks one up per job, so no list scan."""
-        index: dict[tuple[str, str, str], PlayConfig] = {}
+    def _configs_by_key(self) -> dict[ConfigKey, PlayConfig]:
+        """Key -> config: Snakemake looks one up per job, so no list scan."""
+        index: dict[ConfigKey, PlayConfig] = {}
         for cfg in self.configs:
-            index.setdefault((cfg.model, cfg.backend, cfg.quant), cfg)
+            index.setdefault(cfg.key, cfg)
         return index
+
+    @property
+    def keys(self) -> list[ConfigKey]:
+        """The grid's configs by name, in grid order."""
+        return [cfg.key for cfg in self.configs]
 
     def play_config(self, model: str, backend: str, quant: str) -> PlayConfig:
         try:
-            return self._configs_by_key[(model, backend, quant)]
+            return self._configs_by_key[ConfigKey(model, backend, quant)]
         except KeyError:
             raise KeyError(f"({model}, {backend}, {quant}) is not in the grid") from None
 
@@ -291,6 +225,8 @@ def load_grid(
     backends = read_yaml(backends_file)
     validate_document(backends, "backends", backends_file, keyed=True)
     check_built_sources(models, models_file)
+    models = {name: ModelEntry(name, entry) for name, entry in models.items()}
+    backends = {name: BackendEntry(name, entry) for name, entry in backends.items()}
 
     if known_games is None:
         from clemgrid.games.registry import GAMES as known_games
@@ -304,7 +240,7 @@ def load_grid(
             )
 
     configs: list[PlayConfig] = []
-    config_games: dict[tuple[str, str, str], tuple[str, ...]] = {}
+    config_games: dict[ConfigKey, tuple[str, ...]] = {}
     for i, item in enumerate(config["grid"]):
         entry = f"grid[{i}]"
         games = list(config["games"])
@@ -334,26 +270,27 @@ def load_grid(
             )
         model_entry, backend_entry = models[item["model"]], backends[item["backend"]]
         quant = item["quant"]
-        if quant not in model_entry["weights"]:
-            known = ", ".join(model_entry["weights"])
+        if quant not in model_entry.weights:
+            known = ", ".join(model_entry.weights)
             raise RegistryError(
                 config_file,
                 entry,
                 "quant",
                 f"model {item['model']!r} has no weight source for quant {quant!r} in {models_file} (known: {known})",
             )
-        source = model_entry["weights"][quant]
+        source = model_entry.weights[quant]
         try:
             source_kind = weight_source_kind(source)
         except ValueError as exc:
             raise RegistryError(models_file, item["model"], f"weights.{quant}", str(exc)) from None
-        kind = backend_entry["kind"] + ("+launch" if "launch" in backend_entry else "")
-        if source_kind not in SOURCES_BY_KIND[kind]:
+        backend_kind = kind_of(backend_entry)
+        accepted = backend_kind.accepts(backend_entry)
+        if source_kind not in accepted:
             raise RegistryError(
                 models_file,
                 item["model"],
                 f"weights.{quant}",
-                f"a {source_kind!r} source cannot be run by backend {item['backend']!r} (kind {kind}; needs one of {sorted(SOURCES_BY_KIND[kind])})",
+                f"a {source_kind!r} source cannot be run by backend {item['backend']!r} (kind {backend_kind.label(backend_entry)}; needs one of {sorted(accepted)})",
             )
         if source_kind in ("scripted", "synthetic"):
             from clemgrid.backends.scripted import SYNTHETIC_POLICIES
@@ -376,7 +313,7 @@ def load_grid(
             raise RegistryError(config_file, entry, "", "duplicate of an earlier grid entry")
         configs.append(cfg)
         if "games" in item:
-            config_games[(cfg.model, cfg.backend, cfg.quant)] = tuple(games)
+            config_games[cfg.key] = tuple(games)
     _check_misconfigured(models, models_file)
     _check_agreement(config, configs, config_file)
     return Grid(config, models, backends, tuple(configs), config_games)
@@ -395,20 +332,21 @@ def _check_chat(
     """A chat template override needs a backend that renders prompts itself: an
     OpenAI-compatible server or provider renders them with its own template."""
     chat = model_entry.get("chat") or {}
-    if chat.get("template") and backend_entry["kind"] == "openai_compatible":
+    kind = kind_of(backend_entry)
+    if chat.get("template") and not kind.renders_prompts:
         raise RegistryError(
             models_file,
             model,
             "chat.template",
-            f"backend {backend!r} (kind openai_compatible) renders prompts with the server's own "
+            f"backend {backend!r} (kind {kind.name}) renders prompts with the server's own "
             "template and cannot apply this one; play this model on llama_cpp or transformers",
         )
 
 
-def _check_misconfigured(models: dict[str, Any], models_file: str | Path) -> None:
+def _check_misconfigured(models: dict[str, ModelEntry], models_file: str | Path) -> None:
     """`facts.misconfigured.of` names the correctly configured entry of the same weights."""
     for name, entry in models.items():
-        label = (entry.get("facts") or {}).get("misconfigured")
+        label = entry.misconfigured
         if label and (label["of"] == name or label["of"] not in models):
             raise RegistryError(
                 models_file,
@@ -418,15 +356,15 @@ def _check_misconfigured(models: dict[str, Any], models_file: str | Path) -> Non
             )
 
 
-def config_key(item: dict[str, Any]) -> tuple[str, str, str]:
-    return (item["model"], item["backend"], item["quant"])
+def config_key(item: dict[str, Any]) -> ConfigKey:
+    return ConfigKey.of(item)
 
 
 def _check_agreement(
     config: dict[str, Any], configs: list[PlayConfig], config_file: str | Path
 ) -> None:
     """Every config of a declared agreement pair is in the grid, and a pair has two configs."""
-    in_grid = {(c.model, c.backend, c.quant) for c in configs}
+    in_grid = {c.key for c in configs}
     for i, pair in enumerate(config.get("agreement") or []):
         for side in ("a", "b"):
             if config_key(pair[side]) not in in_grid:
@@ -434,7 +372,7 @@ def _check_agreement(
                     config_file,
                     f"agreement[{i}].{side}",
                     "",
-                    f"({', '.join(config_key(pair[side]))}) is not in the grid",
+                    f"({', '.join(pair[side][k] for k in ('model', 'backend', 'quant'))}) is not in the grid",
                 )
         if config_key(pair["a"]) == config_key(pair["b"]):
             raise RegistryError(config_file, f"agreement[{i}]", "", "a and b are the same config")

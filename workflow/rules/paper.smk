@@ -61,6 +61,7 @@ rule paper:
                 "introduction",
                 "method",
                 "published",
+                "published_uncertainty",
                 "factors",
                 "runs",
                 "limitations",
@@ -93,6 +94,9 @@ rule paper:
         simulation=rules.simulation_table.output.tex,
         agreement=rules.agreement.output.tex,
         turn_taking=rules.turn_taking.output.tex,
+        published_uncertainty=rules.published_uncertainty.output.macros,
+        published_tests=rules.published_uncertainty.output.comparisons_tex,
+        published_intervals=rules.published_uncertainty.output.configs_tex,
         factors=[
             rules.factor_analyses.output[key]
             for key in ("tests_tex", "groups_tex", "per_game_tex", "stability_tex")

@@ -10,6 +10,7 @@ localrules:
     regressions,
     size_statistics,
     published_figures,
+    published_uncertainty,
 
 
 rule published_matrix:
@@ -63,6 +64,9 @@ rule characteristics_join:
 rule paper_tables:
     input:
         clemscore=rules.published_matrix.output.clemscore,
+        # Rows the score file lacks: the leaderboard's, and Table 4's tuning data.
+        leaderboard=workflow.source_path("../../resources/clembench_v1.6/results.csv"),
+        joined=rules.characteristics_join.output.joined,
     output:
         csv=report(
             "results/analysis/tables/table{number}.csv",
@@ -254,6 +258,41 @@ rule published_figures:
         profile_models=config["published"]["profile_models"],
     script:
         "../scripts/published_figures.py"
+
+
+# Uncertainty of the published numbers (clemgrid.analysis.published_uncertainty): intervals
+# from the summaries and episode counts, tests of the route and quantisation comparisons, and
+# the check of the summary-based intervals against the episodes of the fidelity fixtures.
+rule published_uncertainty:
+    input:
+        matrix=rules.published_matrix.output.matrix,
+        # The fidelity fixtures' index file; the episodes are in the folder beside it.
+        fixture_sources=workflow.source_path("../../tests/fidelity/sources.json"),
+    output:
+        games="results/analysis/published_uncertainty/games.csv",
+        clemscores="results/analysis/published_uncertainty/clemscores.csv",
+        comparisons=report(
+            "results/analysis/published_uncertainty/comparisons.csv",
+            caption="../report/published_uncertainty.rst",
+            category="Published v1.6 data",
+            subcategory="Uncertainty",
+            labels={"table": "route and quantisation tests"},
+        ),
+        game_tests="results/analysis/published_uncertainty/game_tests.csv",
+        agreement="results/analysis/published_uncertainty/agreement.csv",
+        comparisons_tex="results/analysis/published_uncertainty/comparisons.tex",
+        configs_tex="results/analysis/published_uncertainty/configs.tex",
+        macros="results/analysis/published_uncertainty/macros.tex",
+    log:
+        "logs/published_uncertainty/published_uncertainty.log",
+    conda:
+        "../../envs/clemgrid.yaml"
+    params:
+        bootstrap=config["bootstrap"],
+        # The fixtures' folder in the repository (source_path copies files, not folders).
+        fixtures=os.path.join(workflow.basedir, "tests", "fidelity", "fixtures"),
+    script:
+        "../scripts/published_uncertainty.py"
 
 
 # Seed 003's factor programme (clemgrid.analysis.factor_analyses, factor_maps): tests by

@@ -42,6 +42,7 @@ import pandas as pd
 from clemgrid.analysis import render, settings
 from clemgrid.analysis.render import Column
 from clemgrid.analysis.uncertainty import PairedTest, paired_tests
+from clemgrid.keys import ConfigKey
 
 EPISODE_KEYS = ["game", "experiment", "instance_id"]
 TRUNCATE = 200  # characters of a response shown in the detail file
@@ -52,21 +53,6 @@ Tokenize = Callable[[str], Sequence[Any]]
 
 
 # --- which pairs --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, order=True)
-class ConfigKey:
-    model: str
-    backend: str
-    quant: str
-
-    @property
-    def label(self) -> str:
-        return f"{self.model} / {self.backend} / {self.quant}"
-
-    @property
-    def stem(self) -> str:
-        return f"{self.model}.{self.backend}.{self.quant}"
 
 
 @dataclass(frozen=True)
@@ -137,10 +123,10 @@ def local_gguf(model: str, quant: str, model_entry: Mapping[str, Any]) -> Path |
     model directory, a hub file missing from the cache: nothing is downloaded, provided
     HF_HUB_OFFLINE=1 was set before huggingface_hub was imported)."""
     from clemgrid.backends.weights import weight_file
-    from clemgrid.registry import PlayConfig
+    from clemgrid.sources import ModelQuant
 
     try:
-        path = weight_file(PlayConfig(model, "(tokenizer)", quant, dict(model_entry), {}))
+        path = weight_file(ModelQuant(model, quant, model_entry["weights"]))
     except Exception:  # any source that does not resolve to a local file
         return None
     return path if path.suffix == ".gguf" and path.is_file() else None

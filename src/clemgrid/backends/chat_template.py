@@ -17,7 +17,7 @@ import jinja2.ext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from clemgrid.backends.base import Generation, Message, StopReason
-from clemgrid.registry import PlayConfig
+from clemgrid.entries import PlayConfig
 
 
 class ChatTemplateError(ValueError):

@@ -31,7 +31,7 @@ from llama_cpp import _internals as llama_internals
 from clemgrid.backends.base import Backend, Generation, GenerationParams, Message
 from clemgrid.backends.chat_template import chat_template, context_exceeded, turn_end
 from clemgrid.backends.weights import weight_file
-from clemgrid.registry import PlayConfig
+from clemgrid.entries import PlayConfig
 
 
 class LlamaCppBackend(Backend):

@@ -38,7 +38,7 @@ from clemgrid.backends.base import Backend, Generation, GenerationParams, InfraE
 from clemgrid.backends.chat_template import chat_template
 from clemgrid.backends.server import LlamaCppServer, stored_chat_template, stored_eos_token
 from clemgrid.backends.weights import api_model, weight_file
-from clemgrid.registry import PlayConfig
+from clemgrid.entries import PlayConfig
 
 log = logging.getLogger("clemgrid")
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from clemgrid.backends.base import Backend, Generation, GenerationParams, Message
 from clemgrid.games.base import GameSpec
-from clemgrid.registry import canonical_json
+from clemgrid.hashing import canonical_json
 
 SYNTHETIC_POLICIES = ("rule_breaker", "perfect", "never_right")
 

@@ -24,8 +24,9 @@ from transformers import AutoModelForCausalLM, AutoTokenizer, GenerationConfig
 from clemgrid.backends.base import Backend, Generation, GenerationParams, Message
 from clemgrid.backends.chat_template import chat_template, context_exceeded, turn_end
 from clemgrid.backends.weights import HubModel, WeightsError, weight_location
-from clemgrid.quantization import BITSANDBYTES_KIND, sha256, undequantizable_types
-from clemgrid.registry import PlayConfig
+from clemgrid.entries import PlayConfig
+from clemgrid.gguf_info import sha256, undequantizable_types
+from clemgrid.sources import BITSANDBYTES_KIND
 
 
 def _from_pretrained_args(cfg: PlayConfig) -> tuple[str, dict[str, Any]]:

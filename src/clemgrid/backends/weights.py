@@ -7,18 +7,37 @@ missing download is found from the message alone.
 from __future__ import annotations
 
 import importlib.util
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from clemgrid.quantization import (
+from clemgrid.sources import (
     BITSANDBYTES_KIND,
     DERIVED_KINDS,
+    ModelQuant,
     default_label,
     derived_paths,
     distribution_version,
+    weight_source_kind,
 )
-from clemgrid.registry import PlayConfig, weight_source_kind
+
+
+class HasWeights(Protocol):
+    """What resolving weights needs: a model's weight sources and the quant wanted. A
+    `sources.ModelQuant` or a play config (which also names a backend, unused here)."""
+
+    @property
+    def model(self) -> str: ...
+
+    @property
+    def quant(self) -> str: ...
+
+    @property
+    def weights(self) -> Mapping[str, Any]: ...
+
+    @property
+    def weight_source(self) -> Mapping[str, Any]: ...
 
 
 class WeightsError(ValueError):
@@ -33,13 +52,13 @@ class HubModel:
     revision: str | None = None
 
 
-def _error(cfg: PlayConfig, field: str, problem: str) -> WeightsError:
+def _error(cfg: HasWeights, field: str, problem: str) -> WeightsError:
     return WeightsError(
         f"model {cfg.model!r}, quant {cfg.quant!r}, field weights.{cfg.quant}.{field}: {problem}"
     )
 
 
-def _source(cfg: PlayConfig) -> tuple[str, object]:
+def _source(cfg: HasWeights) -> tuple[str, object]:
     try:
         kind = weight_source_kind(cfg.weight_source)
     except (KeyError, ValueError) as exc:
@@ -47,7 +66,7 @@ def _source(cfg: PlayConfig) -> tuple[str, object]:
     return kind, cfg.weight_source[kind]
 
 
-def _package_file(cfg: PlayConfig, spec: str) -> Path:
+def _package_file(cfg: HasWeights, spec: str) -> Path:
     """`pkg/rel/path` inside an installed package, found without importing it (the package's own
     imports may need dependencies that were deliberately not installed)."""
     package, _, rel = spec.partition("/")
@@ -66,7 +85,7 @@ def _package_file(cfg: PlayConfig, spec: str) -> Path:
     raise _error(cfg, "package_file", f"package {package!r} has no file {rel!r}")
 
 
-def _hub_file(cfg: PlayConfig, repo: str, file: str, revision: str | None) -> Path:
+def _hub_file(cfg: HasWeights, repo: str, file: str, revision: str | None) -> Path:
     """Download (or find in the HF cache, with HF_HUB_OFFLINE=1) one file of a hub repo."""
     from huggingface_hub import hf_hub_download
 
@@ -78,7 +97,7 @@ def _hub_file(cfg: PlayConfig, repo: str, file: str, revision: str | None) -> Pa
         ) from None
 
 
-def _derived_file(cfg: PlayConfig, kind: str) -> Path:
+def _derived_file(cfg: HasWeights, kind: str) -> Path:
     """The file the `quantize` rule built for a `derive` or `quantize` source."""
     path, _ = derived_paths(cfg.model, cfg.quant)
     if not path.is_file():
@@ -91,12 +110,12 @@ def _derived_file(cfg: PlayConfig, kind: str) -> Path:
     return path.resolve()
 
 
-def source_quant(cfg: PlayConfig, quant: str) -> PlayConfig:
+def source_quant(cfg: HasWeights, quant: str) -> ModelQuant:
     """The same model at another quant (the `from` of a built source)."""
-    return replace(cfg, quant=quant)
+    return ModelQuant(cfg.model, quant, cfg.weights)
 
 
-def weight_location(cfg: PlayConfig) -> Path | HubModel:
+def weight_location(cfg: HasWeights) -> Path | HubModel:
     """A local file or model directory, or a hub model that `from_pretrained` loads itself.
     A `derive`/`quantize` source is the file the quantize rule built; a `bitsandbytes` source
     is the weights of the quant it is made from (transformers quantizes them while loading)."""
@@ -121,7 +140,7 @@ def weight_location(cfg: PlayConfig) -> Path | HubModel:
     raise _error(cfg, kind, f"a {kind!r} source has no local weights")
 
 
-def weight_file(cfg: PlayConfig) -> Path:
+def weight_file(cfg: HasWeights) -> Path:
     """The single weights file (GGUF) that llama.cpp and a launched llama.cpp server load."""
     location = weight_location(cfg)
     if isinstance(location, HubModel):
@@ -131,7 +150,7 @@ def weight_file(cfg: PlayConfig) -> Path:
     return location
 
 
-def build_input(cfg: PlayConfig) -> tuple[Path, dict[str, Any]]:
+def build_input(cfg: HasWeights) -> tuple[Path, dict[str, Any]]:
     """For a `derive`/`quantize` quant: the GGUF file it is built from, and how the sidecar
     names that file (package file and its distribution, registry path, hub file, or the derived
     file with its label): never a machine-specific absolute path."""
@@ -150,11 +169,11 @@ def build_input(cfg: PlayConfig) -> tuple[Path, dict[str, Any]]:
         spec["file"] = str(derived_paths(parent.model, parent.quant)[0])
     else:
         spec[parent_kind] = parent_value
-    spec["label"] = default_label(cfg.model_entry["weights"], parent.quant)
+    spec["label"] = default_label(cfg.weights, parent.quant)
     return path, spec
 
 
-def api_model(cfg: PlayConfig) -> str:
+def api_model(cfg: HasWeights) -> str:
     """The model name a remote OpenAI-compatible API serves."""
     kind, value = _source(cfg)
     if kind != "api_model":
