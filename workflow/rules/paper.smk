@@ -33,6 +33,11 @@ rule macros:
         agreement=rules.agreement.output.summary,
         agreement_games=rules.agreement.output.games,
         turn_taking=rules.turn_taking.output.summary,
+        factors=[
+            rules.factor_analyses.output[key]
+            for key in ("data", "settings", "groups", "tests", "pairwise")
+            + ("per_game_size", "per_game_factors", "correlations", "stability")
+        ],
     output:
         macros="results/analysis/macros.tex",
     log:
@@ -61,6 +66,7 @@ rule paper:
                 "published",
                 "published_uncertainty",
                 "size_robustness",
+                "factors",
                 "runs",
                 "limitations",
                 "appendix",
@@ -97,6 +103,11 @@ rule paper:
         published_uncertainty=rules.published_uncertainty.output.macros,
         published_tests=rules.published_uncertainty.output.comparisons_tex,
         published_intervals=rules.published_uncertainty.output.configs_tex,
+        factors=[
+            rules.factor_analyses.output[key]
+            for key in ("tests_tex", "groups_tex", "per_game_tex", "stability_tex")
+            + ("correlations_pdf", "tsne_pdf")
+        ],
     output:
         pdf=report(
             "results/paper/paper.pdf",

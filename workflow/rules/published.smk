@@ -328,3 +328,73 @@ rule size_sensitivity:
         settings=config["published"]["size_statistics"],
     script:
         "../scripts/size_sensitivity.py"
+
+
+# Seed 003's factor programme (clemgrid.analysis.factor_analyses, factor_maps): tests by
+# tuning, architecture family, commercial and multilingual flags, per-game analyses, the game x
+# game correlations and t-SNE over several perplexities and seeds; the tests are replicated on
+# clembench's results.csv.
+localrules:
+    factor_analyses,
+
+
+rule factor_analyses:
+    input:
+        clemscore=rules.published_matrix.output.clemscore,
+        matrix=rules.published_matrix.output.matrix,
+        characteristics=workflow.source_path(
+            "../../resources/clembench_v1.6/model_characteristics.csv"
+        ),
+        mapping=workflow.source_path("../../resources/mapping/model_names.csv"),
+        results=workflow.source_path("../../resources/clembench_v1.6/results.csv"),
+        results_mapping=workflow.source_path(
+            "../../resources/mapping/results_names.csv"
+        ),
+    output:
+        data="results/analysis/factors/data.csv",
+        settings="results/analysis/factors/settings.csv",
+        groups="results/analysis/factors/groups.csv",
+        tests=report(
+            "results/analysis/factors/tests.csv",
+            caption="../report/factors.rst",
+            category="Published v1.6 data",
+            subcategory="Factors",
+            labels={"table": "factor tests"},
+        ),
+        pairwise="results/analysis/factors/pairwise.csv",
+        per_game_size="results/analysis/factors/per_game_size.csv",
+        per_game_factors="results/analysis/factors/per_game_factors.csv",
+        correlations="results/analysis/factors/correlations.csv",
+        dropped="results/analysis/factors/dropped.csv",
+        tsne="results/analysis/factors/tsne.csv",
+        stability="results/analysis/factors/stability.csv",
+        tests_tex="results/analysis/factors/tests.tex",
+        groups_tex="results/analysis/factors/groups.tex",
+        per_game_tex="results/analysis/factors/per_game.tex",
+        stability_tex="results/analysis/factors/stability.tex",
+        correlations_pdf="results/analysis/figures/correlations.pdf",
+        correlations_png=report(
+            "results/analysis/figures/correlations.png",
+            caption="../report/factors.rst",
+            category="Published v1.6 data",
+            subcategory="Factors",
+            labels={"figure": "game x game correlations"},
+        ),
+        tsne_pdf="results/analysis/figures/tsne_grid.pdf",
+        tsne_png=report(
+            "results/analysis/figures/tsne_grid.png",
+            caption="../report/factors.rst",
+            category="Published v1.6 data",
+            subcategory="Factors",
+            labels={"figure": "t-SNE grid"},
+        ),
+    log:
+        "logs/factor_analyses/factor_analyses.log",
+    benchmark:
+        "benchmarks/factor_analyses/factor_analyses.tsv"
+    conda:
+        "../../envs/clemgrid.yaml"
+    params:
+        settings=config["published"]["factors"],
+    script:
+        "../scripts/factor_analyses.py"

@@ -1,5 +1,6 @@
 import pandas as pd
 
+from clemgrid.analysis import factor_report
 from clemgrid.analysis import macros as m
 from clemgrid.analysis import size_sensitivity
 from clemgrid.workflow_io import job_log
@@ -47,5 +48,6 @@ with job_log(snakemake.log[0]) as log:
     m.agreement_macros(macros, pd.read_csv(i.agreement), pd.read_csv(i.agreement_games))
     m.turn_taking_macros(macros, pd.read_csv(i.turn_taking), params.turn_taking_notes)
     m.experiments_macros(macros, pd.read_csv(i.configs), pd.read_csv(i.turn_taking))
+    factor_report.factor_macros(macros, i.factors)
     macros.write(snakemake.output.macros)
     log.info("%d macros", len(macros))
