@@ -35,6 +35,7 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--max-num-seqs", type=int)
     serve.add_argument("--enforce-eager", action="store_true")
     serve.add_argument("--tokenizer")
+    serve.add_argument("--chat-template")
     return cli
 
 

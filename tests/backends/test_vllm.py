@@ -100,25 +100,25 @@ def test_executable_from_entry_environment_or_default(monkeypatch, make_config) 
     assert vllm_launch(cfg, {"server": "vllm"}, 1).executable == "/envs/vllm/bin/vllm"
 
 
-@pytest.mark.parametrize(
-    ("options", "chat", "problem"),
-    [
-        ({"port": 1}, {}, r"\['port'\] are set by clemgrid"),
-        ({}, {"template": "x"}, "chat.template"),
-    ],
-)
-def test_launch_refuses_what_it_cannot_honour(make_config, options, chat, problem) -> None:
-    cfg = vllm_config(make_config, "vllm", options=options)
-    cfg = PlayConfig(
-        cfg.model, cfg.backend, cfg.quant, {**cfg.model_entry, "chat": {**cfg.chat, **chat}},
-        cfg.backend_entry,
-    )  # fmt: skip
-    with pytest.raises(ValueError, match=problem):
+def test_launch_refuses_options_clemgrid_sets(make_config) -> None:
+    cfg = vllm_config(make_config, "vllm", options={"port": 1, "dtype": "auto"})
+    with pytest.raises(ValueError, match=r"\['port'\] are set by clemgrid"):
         vllm_launch(cfg, cfg.backend_entry["launch"], 1)
 
 
+def test_registry_chat_template_is_the_servers(make_config) -> None:
+    """vLLM renders with the registry's template where there is one, as transformers does."""
+    cfg = vllm_config(make_config, "vllm")
+    chat = {**cfg.chat, "template": "{% for m in messages %}{{ m.content }}\n{% endfor %}"}
+    cfg = PlayConfig(
+        cfg.model, cfg.backend, cfg.quant, {**cfg.model_entry, "chat": chat}, cfg.backend_entry
+    )
+    command = vllm_launch(cfg, cfg.backend_entry["launch"], 1).command(1)
+    assert command[command.index("--chat-template") + 1] == chat["template"]
+
+
 def test_missing_vllm_environment_is_an_infra_error(make_config) -> None:
-    with pytest.raises(InfraError, match="make vllm-venv"):
+    with pytest.raises(InfraError, match="envs/vllm.yaml"):
         OpenAICompatibleBackend(vllm_config(make_config, "/nonexistent/bin/vllm"))
 
 
@@ -132,6 +132,8 @@ def test_served_through_the_stand_in(make_config, fake_vllm, chats, tmp_path, mo
     """Ready once /v1/models answers, requests answered, log beside the job's log, provenance,
     the job's GPUs as tensor parallelism, and stopped (with its log kept) on success."""
     monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "0,1")
+    for name in [k for k in os.environ if k.startswith("VLLM_")]:
+        monkeypatch.delenv(name)
     with job_log(tmp_path / "play.log"):
         backend = OpenAICompatibleBackend(
             vllm_config(make_config, fake_vllm, options={"dtype": "auto"})
@@ -149,13 +151,11 @@ def test_served_through_the_stand_in(make_config, fake_vllm, chats, tmp_path, mo
     assert argv[argv.index("--tensor-parallel-size") + 1] == "2"
     assert argv[argv.index("--generation-config") + 1] == "vllm"
     assert argv[-2:] == ["--dtype", "auto"]
-    assert _logged(server_log, "fake vllm env: ") == {
-        "VLLM_ENABLE_V1_MULTIPROCESSING": "0",
-        "VLLM_BATCH_INVARIANT": "1",
-    }
+    assert _logged(server_log, "fake vllm env: ") == {"VLLM_BATCH_INVARIANT": "1"}
     provenance = backend.provenance()
     assert provenance["version"] == "0.0.0+clemgrid-stand-in"
     assert provenance["tensor_parallel_size"] == 2 and provenance["seed"] == 0
+    assert provenance["env"] == {"VLLM_BATCH_INVARIANT": "1"}
     assert "starting vLLM 0.0.0+clemgrid-stand-in" in (tmp_path / "play.log").read_text()
 
 

@@ -37,6 +37,10 @@ class BackendKind:
         """The weight-source kinds this entry can run."""
         return self.sources
 
+    def applies_template(self, entry: Mapping[str, Any]) -> bool:
+        """Whether a registry `chat.template` can apply to this entry."""
+        return self.renders_prompts
+
     def runs_locally(self, entry: Mapping[str, Any]) -> bool:
         """Whether inference runs on the play job's node (in-process or in a launched server):
         it then holds the weights and gets every core."""
@@ -141,6 +145,10 @@ class OpenAICompatible(BackendKind):
 
     def accepts(self, entry: Mapping[str, Any]) -> frozenset[str]:
         return self.launched_sources if "launch" in entry else self.sources
+
+    def applies_template(self, entry: Mapping[str, Any]) -> bool:
+        """A launched vLLM server takes the registry's template as `--chat-template`."""
+        return _is_vllm(entry)
 
     def runs_locally(self, entry: Mapping[str, Any]) -> bool:
         return "launch" in entry

@@ -41,13 +41,14 @@ from clemgrid.entries import PlayConfig
 
 log = logging.getLogger("clemgrid")
 
-DEFAULT_EXECUTABLE = ".venv-vllm/bin/vllm"  # `make vllm-venv` builds it (envs/vllm.yaml)
+DEFAULT_EXECUTABLE = ".venv-vllm/bin/vllm"  # conda env create -p .venv-vllm -f envs/vllm.yaml
 EXECUTABLE_ENV = "CLEMGRID_VLLM"  # the `vllm` CLI of vLLM's environment, where not the default
 DEFAULT_MAX_MODEL_LEN = 8192
 LOG_TAIL_CHARS = 4000
-# Reproducibility: one engine process (deterministic scheduling order in vLLM's V1 engine) and
-# batch-invariant kernels where the version has them; both recorded in the provenance.
-REPRODUCIBLE_ENV = {"VLLM_ENABLE_V1_MULTIPROCESSING": "0", "VLLM_BATCH_INVARIANT": "1"}
+# Reproducibility: batch-invariant kernels (vLLM >= 0.11; on A100s Triton matmuls replace
+# cuBLAS), so an answer does not depend on what else is in the batch. A value already set in the
+# environment wins; the values used are in the provenance.
+REPRODUCIBLE_ENV = {"VLLM_BATCH_INVARIANT": "1"}
 PR_SET_PDEATHSIG = 1
 
 
@@ -106,13 +107,12 @@ class VllmLaunch:
             "max_model_len": self.max_model_len,
             "generation_config": "vllm",
             "options": dict(self.options),
-            "env": REPRODUCIBLE_ENV,
         }
 
 
 FIXED_OPTIONS = {
     "model", "revision", "served_model_name", "host", "port", "tensor_parallel_size", "seed",
-    "max_model_len", "generation_config",
+    "max_model_len", "generation_config", "chat_template",
 }  # fmt: skip
 
 
@@ -163,7 +163,8 @@ class VllmServer:
         log.info(
             "starting vLLM %s: %s (log %s)", self.version, shlex.join(self.command), self.log_path
         )
-        env = {**os.environ, **REPRODUCIBLE_ENV}
+        env = {**REPRODUCIBLE_ENV, **os.environ}
+        self.env = {k: env[k] for k in sorted(env) if k.startswith("VLLM_")}
         _exit_on_sigterm()
         with open(self.log_path, "ab") as log_file:
             self.process = subprocess.Popen(
@@ -191,7 +192,7 @@ class VllmServer:
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise InfraError(
                 f"cannot run vLLM's executable {executable!r} ({exc}); build its environment "
-                f"with `make vllm-venv` or set {EXECUTABLE_ENV} (docs/cluster.md)"
+                f"with `conda env create -p .venv-vllm -f envs/vllm.yaml` or set {EXECUTABLE_ENV} (docs/cluster.md)"
             ) from None
         lines = done.stdout.strip().splitlines()
         if done.returncode != 0 or not lines:
@@ -202,7 +203,12 @@ class VllmServer:
         return lines[-1].strip()
 
     def provenance(self) -> dict[str, Any]:
-        return {"server": "vllm", "version": self.version, **self.launch.settings()}
+        return {
+            "server": "vllm",
+            "version": self.version,
+            **self.launch.settings(),
+            "env": self.env,
+        }
 
     def _log_tail(self) -> str:
         try:
@@ -265,18 +271,16 @@ def vllm_launch(cfg: PlayConfig, launch: Mapping[str, Any], gpus: int) -> VllmLa
     else the launch options, else 8192 (a model's own maximum can be 128k tokens, whose KV cache
     would take the memory vLLM batches with)."""
     options = dict(launch.get("options") or {})
+    if template := cfg.chat.get("template"):
+        options["chat_template"] = template  # the registry's, as the in-process backends apply it
     fixed = sorted(
-        FIXED_OPTIONS.intersection(options) - {"tensor_parallel_size", "seed", "max_model_len"}
+        FIXED_OPTIONS.intersection(launch.get("options") or {})
+        - {"tensor_parallel_size", "seed", "max_model_len"}
     )
     if fixed:
         raise ValueError(
             f"backend {cfg.backend!r}: launch option(s) {fixed} are set by clemgrid "
             "(the model from the weights, the host and port per job)"
-        )
-    if cfg.chat.get("template"):
-        raise ValueError(
-            f"backend {cfg.backend!r}, model {cfg.model!r}: a launched vLLM server renders with "
-            "the tokenizer's template and cannot apply chat.template"
         )
     tensor_parallel = int(options.pop("tensor_parallel_size", gpus))
     seed = int(options.pop("seed", 0))
