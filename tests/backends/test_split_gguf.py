@@ -114,3 +114,22 @@ def test_split_generates_exactly_what_the_whole_file_does(make_config, parts, ch
         expected = backend.generate(chats, GREEDY)
     with LlamaCppBackend(split) as backend:
         assert backend.generate(chats, GREEDY) == expected
+
+
+def test_prefetch_gets_every_part_and_hub_models(make_config, parts, hub_cache) -> None:
+    """The login-node prefetch (clemgrid.backends.prefetch) resolves what the jobs will load:
+    every part of a split GGUF, a hub model's folder, a built quant's source."""
+    from clemgrid.backends.prefetch import prefetch
+
+    add, asked = hub_cache
+    snapshot = add(parts)
+    (snapshot / "config.json").write_text("{}")
+    (snapshot / "model.safetensors").write_bytes(b"")
+    cfg = make_config("llama_cpp")
+    split = {"hub": {"repo": REPO, "file": parts[0].name}}
+    built = {"derive": {"from": "split", "type": "F16"}}
+    weights = {"split": split, "repo": {"hub": {"repo": REPO}}, cfg.quant: built}
+    cfg = replace(cfg, model_entry={**cfg.model_entry, "weights": weights})
+    assert prefetch(cfg) == snapshot / parts[0].name
+    assert asked == [p.name for p in parts]
+    assert prefetch(replace(cfg, quant="repo")) == snapshot
