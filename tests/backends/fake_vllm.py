@@ -47,6 +47,7 @@ def main() -> None:
         return
     if args.command != "serve":
         sys.exit("usage: vllm serve MODEL ...")
+    print("fake vllm pid:", os.getpid(), flush=True)
     print("fake vllm argv:", json.dumps(sys.argv[1:]), flush=True)
     print(
         "fake vllm env:",

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -224,3 +225,36 @@ def test_stopped_when_the_job_is_killed(fake_vllm, signum) -> None:
     finally:
         job.kill()
         job.wait()
+
+
+@pytest.mark.slow
+def test_play_job_records_the_vllm_version(make_config, fake_vllm, tmp_path) -> None:
+    """A play job (pipeline.run_play) on the launched server: its outputs' metadata carry the
+    vLLM version and settings (not among this environment's packages), the server log lies
+    beside the job log, and the server is gone afterwards."""
+    from clemgrid.games.registry import GAMES
+    from clemgrid.pipeline import run_play, write_instances
+    from clemgrid.records import read_metadata
+
+    write_instances("taboo", 0, tmp_path / "instances.parquet")
+    cfg = vllm_config(make_config, fake_vllm)
+    identity = {
+        **cfg.identity(),
+        "game": {"name": "taboo", "version": GAMES["taboo"].version},
+        "instances": {"per_experiment": 1},
+        "generation": {"temperature": 0.0, "max_tokens": 24, "seed": 0},
+        "batch_size": 4,
+    }
+    with job_log(tmp_path / "play.log"):
+        run_play(
+            identity,
+            tmp_path / "instances.parquet",
+            tmp_path / "transcripts.parquet",
+            tmp_path / "timing.parquet",
+            None,
+        )
+    serving = json.loads(read_metadata(tmp_path / "transcripts.parquet")["clemgrid.serving"])
+    assert serving["server"] == "vllm" and serving["version"] == "0.0.0+clemgrid-stand-in"
+    assert serving["generation_config"] == "vllm" and "tensor_parallel_size" in serving
+    pid = int(re.search(r"fake vllm pid: (\d+)", (tmp_path / "play.log.vllm.log").read_text())[1])
+    assert _gone(pid, within_s=1)
