@@ -28,12 +28,10 @@ def with_source(cfg, source: dict):
 
 
 @pytest.fixture(scope="module")
-def parts(tmp_path_factory) -> list[Path]:
+def parts(tmp_path_factory, make_config) -> list[Path]:
     """The embedded GGUF in three parts (parts 2 and 3 without metadata, as gguf-split writes)."""
-    from conftest import play_config
-
     out = tmp_path_factory.mktemp("split")
-    return split_gguf(weight_file(play_config("llama_cpp")), out, 3)
+    return split_gguf(weight_file(make_config("llama_cpp")), out, 3)
 
 
 def test_part_names() -> None:
