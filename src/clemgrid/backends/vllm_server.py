@@ -128,7 +128,9 @@ def job_log_path(kind: str) -> Path:
 
 def _die_with_parent() -> None:
     """In the child before exec: a new session (its own process group) and SIGKILL when the
-    play process dies, even by SIGKILL (Linux; elsewhere the group is still stopped on exit)."""
+    play process dies, even by SIGKILL (Linux; elsewhere the group is still stopped on exit).
+    The kernel sends it when the starting *thread* ends: start the server from the thread that
+    lives as long as it (the play job's main thread)."""
     os.setsid()
     try:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -166,7 +168,7 @@ class VllmServer:
         env = {**REPRODUCIBLE_ENV, **os.environ}
         self.env = {k: env[k] for k in sorted(env) if k.startswith("VLLM_")}
         _exit_on_sigterm()
-        with open(self.log_path, "ab") as log_file:
+        with open(self.log_path, "wb") as log_file:  # each attempt's, as the job log
             self.process = subprocess.Popen(
                 self.command,
                 stdin=subprocess.DEVNULL,
