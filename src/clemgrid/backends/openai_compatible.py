@@ -34,6 +34,7 @@ from typing import Any
 
 import openai
 
+from clemgrid.backends import vllm_server
 from clemgrid.backends.base import Backend, Generation, GenerationParams, InfraError, Message
 from clemgrid.backends.chat_template import chat_template
 from clemgrid.backends.server import LlamaCppServer, stored_chat_template, stored_eos_token
@@ -72,8 +73,6 @@ class OpenAICompatibleBackend(Backend):
         self.api_key = self._api_key(entry)
         self.server: LlamaCppServer | VllmServer | None = None
         if vllm:
-            from clemgrid.backends import vllm_server
-
             startup_s = float(entry["launch"].get("startup_timeout_s", VLLM_STARTUP_S))
             self.server = vllm_server.start(cfg, entry["launch"], startup_s)
             base_url, self.model = self.server.base_url, self.server.model
