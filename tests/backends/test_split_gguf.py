@@ -115,9 +115,9 @@ def test_split_generates_exactly_what_the_whole_file_does(make_config, parts, ch
 
 
 def test_prefetch_gets_every_part_and_hub_models(make_config, parts, hub_cache) -> None:
-    """The login-node prefetch (clemgrid.backends.prefetch) resolves what the jobs will load:
+    """The login-node prefetch (clemgrid.prefetch) resolves what the jobs will load:
     every part of a split GGUF, a hub model's folder, a built quant's source."""
-    from clemgrid.backends.prefetch import prefetch
+    from clemgrid.prefetch import prefetch
 
     add, asked = hub_cache
     snapshot = add(parts)

@@ -3,7 +3,7 @@
 Compute nodes often have no internet, and a 70B model downloaded inside a play job spends GPU
 hours waiting; the jobs then run with HF_HUB_OFFLINE=1 and read the cache (docs/cluster.md):
 
-    python -m clemgrid.backends.prefetch config/paper/vllm-compare.yaml
+    python -m clemgrid.prefetch config/paper/vllm-compare.yaml
 
 Hub files (every part of a split GGUF) as the backends resolve them; a hub model without a file
 as transformers and vLLM load it (configs, tokenizer, safetensors; .bin only where a repo has no
@@ -22,6 +22,7 @@ import yaml
 from clemgrid.backends.kinds import kind_of
 from clemgrid.backends.weights import HubModel, WeightsError, source_quant, weight_location
 from clemgrid.entries import PlayConfig
+from clemgrid.registry import load_grid
 from clemgrid.sources import BITSANDBYTES_KIND, DERIVED_KINDS, ModelQuant, weight_source_kind
 
 HUB_MODEL_FILES = ["*.json", "*.safetensors", "*.model", "*.tiktoken", "tokenizer*", "*.txt"]
@@ -62,8 +63,6 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("config", help="a grid config, e.g. config/paper/config.yaml")
     args = parser.parse_args(argv)
-    from clemgrid.registry import load_grid
-
     grid = load_grid(yaml.safe_load(Path(args.config).read_text()), args.config)
     done: set[tuple[str, str]] = set()
     failed = 0
