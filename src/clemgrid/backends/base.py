@@ -44,6 +44,11 @@ class Backend(ABC):
     def generate(self, batch: list[list[Message]], params: GenerationParams) -> list[Generation]:
         """Answer every chat of the batch; results are in the order of the batch."""
 
+    def provenance(self) -> dict:
+        """What the outputs' metadata records about the serving software beyond the packages
+        of this environment (a launched server's own version and settings); empty for most."""
+        return {}
+
     def close(self) -> None:  # noqa: B027 - optional hook
         """Free weights, stop launched servers."""
 
