@@ -1,8 +1,7 @@
 import pandas as pd
 
-from clemgrid.analysis import factor_report
+from clemgrid.analysis import factor_report, size_sensitivity
 from clemgrid.analysis import macros as m
-from clemgrid.analysis import size_sensitivity
 from clemgrid.workflow_io import job_log
 
 with job_log(snakemake.log[0]) as log:
