@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -179,7 +180,7 @@ def aggregate(
     return scores
 
 
-def quant_label(labels: dict[str, dict[str, str]], model: str, quant: str) -> str:
+def quant_label(labels: Mapping[str, Mapping[str, str]], model: str, quant: str) -> str:
     """How tables name a quant: its label where `labels` ({model: {quant: label}}) has one (an
     F16 derived from Q4_1 is not an F16 model), else its name."""
     return labels.get(model, {}).get(quant, quant)

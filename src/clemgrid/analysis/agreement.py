@@ -192,7 +192,9 @@ def _episodes(turns: pd.DataFrame) -> dict[tuple[str, str, str], pd.DataFrame]:
     if turns.empty:
         return {}
     return {
-        tuple(str(k) for k in key): group.sort_values("step", kind="stable").reset_index(drop=True)
+        (str(key[0]), str(key[1]), str(key[2])): group.sort_values(
+            "step", kind="stable"
+        ).reset_index(drop=True)
         for key, group in turns.groupby(EPISODE_KEYS, sort=True)
     }
 
@@ -677,7 +679,7 @@ def latex_table(summary: pd.DataFrame) -> str:
     def number(key: str, header: str, digits: int) -> Column:
         return Column(key, header=header, format=lambda v: latex.number(v, digits), align="r")
 
-    raw = {"format": str, "missing": False, "align": "r"}
+    raw: dict[str, Any] = {"format": str, "missing": False, "align": "r"}
     columns = [
         Column(model, header="Model", format=latex.escape),
         Column(lambda r: "/".join(configs(r)[0][1:3]), header="A", format=latex.escape),

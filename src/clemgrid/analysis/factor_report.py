@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -69,7 +70,7 @@ def groups_table(groups: pd.DataFrame) -> str:
     """Clemscore per factor level (v1.6 score file): n, mean, SD, median; untested levels say
     so with the smallest p a test could give them."""
 
-    def status(r: object) -> str:
+    def status(r: Any) -> str:
         if r.tested:
             return "tested"
         return f"too small ($p \\geq {p_value(r.p_min).replace('$', '')}$)"
@@ -110,7 +111,7 @@ def per_game_table(size: pd.DataFrame, factors: pd.DataFrame) -> str:
 def stability_table(stable: pd.DataFrame) -> str:
     """Per perplexity: Procrustes disparity between seeds, trustworthiness, silhouettes."""
 
-    def perplexity(r: object) -> str:
+    def perplexity(r: Any) -> str:
         return "profiles" if pd.isna(r.perplexity) else f"{r.perplexity:g}"
 
     columns = [
@@ -226,7 +227,7 @@ def tsne_grid_figure(grid: pd.DataFrame, seed: int) -> Figure:
 STEMS = {"scores": "Factor", "results": "Replication"}
 
 
-def _significant(p: object) -> bool:
+def _significant(p: Any) -> bool:
     return bool(pd.notna(p) and float(p) < settings.ALPHA)
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import statsmodels.formula.api as smf
+from matplotlib.artist import Artist
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
@@ -131,9 +132,8 @@ def size_figure(frame: pd.DataFrame, fit_frame: pd.DataFrame | None = None) -> F
     subset = fit_frame is not None
     fit_frame = frame if fit_frame is None else fit_frame
     fit = smf.ols("clemscore ~ np.log10(params_b)", fit_frame).fit()
-    grid = pd.DataFrame(
-        {"params_b": np.logspace(*np.log10(fit_frame["params_b"].agg(["min", "max"])), 100)}
-    )
+    low, high = np.log10(fit_frame["params_b"].agg(["min", "max"]))
+    grid = pd.DataFrame({"params_b": np.logspace(low, high, 100)})
     band = fit.get_prediction(grid).summary_frame(alpha=settings.interval_alpha())
     figure = Figure(figsize=(6.4, 4.4), layout="constrained")
     ax = figure.subplots()
@@ -205,7 +205,9 @@ def bracket_figure(frame: pd.DataFrame) -> Figure:
         ax.axhline(part.index.max() + 0.5, color="0.7", linewidth=0.6)
     ax.set_ylim(-0.6, len(ordered) - 0.4)
     ax.set_xlabel("clemscore")
-    handles = [Patch(color=BRACKET_COLOURS[i], label=b) for i, b in enumerate(brackets)]
+    handles: list[Artist] = [
+        Patch(color=BRACKET_COLOURS[i], label=b) for i, b in enumerate(brackets)
+    ]
     handles.append(Line2D([], [], color="0.2", label="bracket mean"))
     ax.legend(handles=handles, fontsize=FONT + 1, loc="lower right")
     ax.tick_params(axis="x", labelsize=FONT + 1)

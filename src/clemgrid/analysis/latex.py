@@ -23,7 +23,7 @@ MISSING = render.MISSING["latex"]
 _missing = render.is_missing
 
 
-def number(value: object, digits: int = 2) -> str:
+def number(value: Any, digits: int = 2) -> str:
     """Fixed-point number with a typographic minus; ``--`` when missing."""
     if _missing(value):
         return MISSING
@@ -33,18 +33,18 @@ def number(value: object, digits: int = 2) -> str:
     return text.lstrip("-")
 
 
-def integer(value: object) -> str:
+def integer(value: Any) -> str:
     return MISSING if _missing(value) else str(int(value))
 
 
-def p_value(p: object) -> str:
+def p_value(p: Any) -> str:
     """A p-value to three decimals, ``<0.001`` below that."""
     if _missing(p):
         return MISSING
     return "$<$0.001" if float(p) < 0.001 else f"{float(p):.3f}"
 
 
-def p_relation(p: object) -> str:
+def p_relation(p: Any) -> str:
     """A p-value with its relation, in math: ``$p = 0.012$`` or ``$p < 0.001$``."""
     if _missing(p):
         return MISSING

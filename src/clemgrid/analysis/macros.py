@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -91,9 +92,9 @@ class Macros:
         for name, (value, note) in self.values.items():
             comment = f" % {note}" if note else ""
             lines.append(f"\\newcommand{{\\{name}}}{{{value}\\xspace}}{comment}")
-        for name, (value, note) in self.flags.items():
+        for name, (on, note) in self.flags.items():
             comment = f" % {note}" if note else ""
-            state = "true" if value else "false"
+            state = "true" if on else "false"
             lines.append(f"\\newif\\if{name}\\{name}{state}{comment}")
         return "\n".join(lines) + "\n"
 
@@ -527,8 +528,8 @@ def turn_taking_macros(macros: Macros, summary: pd.DataFrame, notes: Iterable[st
 def simulation_macros(
     macros: Macros,
     summary: pd.DataFrame,
-    study: Mapping[str, object],
-    bootstrap: Mapping[str, object],
+    study: Mapping[str, Any],
+    bootstrap: Mapping[str, Any],
 ) -> None:
     """The study's design and, for the equal-skill (null) and the gap scenario, CI coverage and
     the rejection rates of both paired tests (percent of repetitions)."""

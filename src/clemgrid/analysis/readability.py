@@ -12,6 +12,7 @@ from itertools import combinations
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgb
+from matplotlib.typing import ColorType
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
@@ -61,9 +62,9 @@ def printed_scale(figure: Figure, width: float, max_height: float | None = None)
 def small_texts(figure: Figure, scale: float, minimum: float = MIN_POINTS) -> list[str]:
     """Texts smaller than ``minimum`` points once printed at ``scale``, as "text (size pt)"."""
     return [
-        f"{t.get_text()!r} ({t.get_fontsize() * scale:.1f} pt)"
+        f"{t.get_text()!r} ({float(t.get_fontsize()) * scale:.1f} pt)"
         for t in _texts(figure)
-        if t.get_fontsize() * scale < minimum - 1e-9
+        if float(t.get_fontsize()) * scale < minimum - 1e-9
     ]
 
 
@@ -82,7 +83,7 @@ def overlapping_texts(figure: Figure) -> list[tuple[str, str]]:
     ]
 
 
-def grey(colour: str | tuple[float, ...]) -> float:
+def grey(colour: ColorType) -> float:
     """Relative luminance (0 black to 1 white; WCAG's weights on linearised sRGB): the grey a
     colour prints as."""
 
@@ -93,7 +94,7 @@ def grey(colour: str | tuple[float, ...]) -> float:
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
-def contrast(a: str | tuple[float, ...], b: str | tuple[float, ...]) -> float:
+def contrast(a: ColorType, b: ColorType) -> float:
     """WCAG contrast ratio of two colours' greys (1: the same grey, 21: black on white)."""
     high, low = sorted((grey(a), grey(b)), reverse=True)
     return (high + 0.05) / (low + 0.05)

@@ -65,7 +65,9 @@ def size_frame(joined: pd.DataFrame, inherit: dict[str, str] = INHERITED_TOKENS)
     """The regression subset (module docstring) with a ``tokens_source`` column."""
     frame = default_route(joined)
     donors = joined.drop_duplicates("characteristics_name").set_index("characteristics_name")
-    frame["tokens_source"] = np.where(frame["tokens_t"].notna(), "characteristics file", None)
+    frame["tokens_source"] = np.where(
+        frame["tokens_t"].notna(), "characteristics file", np.array(None, dtype=object)
+    )
     for base, donor in inherit.items():
         takes = frame["tokens_t"].isna() & (frame["base_model"] == base)
         frame.loc[takes, "tokens_t"] = donors.loc[donor, "tokens_t"]

@@ -174,7 +174,7 @@ def latex(
     columns: Sequence[Column],
     breaks: Sequence[int] = (),
     footer: Sequence[str] = (),
-    empty: str = EMPTY,
+    empty: str | None = EMPTY,
 ) -> str:
     """A booktabs ``tabular`` of ``frame`` (see :func:`tabular`); headers are LaTeX as given."""
     return tabular(

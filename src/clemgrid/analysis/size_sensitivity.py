@@ -326,7 +326,7 @@ def paper_rows(table: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([subset, *chosen, every], ignore_index=True)
 
 
-def _variant(r: object) -> str:
+def _variant(r: Any) -> str:
     text = str(r.variant)
     return text if r.escaped else render.escape(text)
 
@@ -357,12 +357,12 @@ def sensitivity_latex(table: pd.DataFrame) -> str:
 def tests_latex(tests_frame: pd.DataFrame) -> str:
     """Booktabs table of :func:`tests`: test, statistic, df, p, effect (with its name)."""
 
-    def df(r: object) -> str:
+    def df(r: Any) -> str:
         parts = [r.df1, r.df2]
         shown = [latex.number(v, 1) for v in parts if not render.is_missing(v)]
         return ", ".join(shown) if shown else latex.MISSING
 
-    def effect(r: object) -> str:
+    def effect(r: Any) -> str:
         name, value = r.effect, r.effect_size
         if render.is_missing(value):
             return latex.MISSING

@@ -84,7 +84,7 @@ class GameSpec:
     name: str
     version: str  # bump whenever prompts, parsing or rules change: it reruns the play jobs
     load_instances: Callable[[], list[Instance]]
-    master: type[GameMaster]
+    master: Callable[[Instance, Any], GameMaster]  # a GameMaster subclass, or a factory
     score: Callable[[Instance, Sequence[TurnRow]], EpisodeScore]
     scripted_player: Callable[[str, list[Message]], str]
     """(policy, messages) -> response: programmatic players for tests and synthetic models.

@@ -108,7 +108,8 @@ def verdict(game: str, role: str, move: Move | None) -> tuple[str | None, str | 
             return "invalid format", None
         if "filled" in parsed:
             return "valid", parsed.get("answer")
-        return "valid", {1: "yes", 0: "no"}.get(parsed.get("answer"))
+        yes_no: dict[Any, str] = {1: "yes", 0: "no"}
+        return "valid", yes_no.get(parsed.get("answer"))
     raise ValueError(f"no verdict mapping for game {game!r}")
 
 

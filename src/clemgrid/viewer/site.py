@@ -10,7 +10,7 @@ Model text is escaped by Jinja's autoescaping; nothing from the data is marked s
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -87,8 +87,8 @@ def _cell_stats(episodes: list[Episode]) -> dict[tuple, dict[str, Any]]:
 
 
 def render_site(
-    transcripts: list[str | Path],
-    scores: list[str | Path],
+    transcripts: Sequence[str | Path],
+    scores: Sequence[str | Path],
     out_dir: str | Path,
     matrix: str | Path | None = None,
     figures_dir: str | Path | None = None,

@@ -6,7 +6,9 @@ word of the evaluation instances, so a demonstration cannot give an answer away.
 
 from __future__ import annotations
 
-DEMONSTRATIONS: tuple[dict[str, object], ...] = (
+from typing import Any
+
+DEMONSTRATIONS: tuple[dict[str, Any], ...] = (
     {
         "target_word": "kettle",
         "related_words": ["tea", "boil", "whistle"],

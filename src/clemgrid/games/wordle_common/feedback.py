@@ -19,7 +19,8 @@ Feedback = tuple[Color, ...]
 def feedback(guess: str, target: str) -> Feedback:
     """Colours of the letters of `guess` (a word of the target's length) against `target`."""
     if guess == target:
-        return ("green",) * len(guess)
+        green: Color = "green"
+        return (green,) * len(guess)
     claimed: set[int] = set()
     colors: list[Color] = []
     for index, letter in enumerate(guess):
