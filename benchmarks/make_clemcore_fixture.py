@@ -34,6 +34,8 @@ def strip(results: Path, out: Path) -> int:
         model_dir.mkdir(parents=True, exist_ok=True)
         shutil.copy(run, model_dir / "run.json")
     for episode in sorted(results.glob("*/*/*/instance_*")):
+        if not (episode / "interactions.json").is_file():
+            continue  # the game master failed before the episode began
         target = out / episode.relative_to(results)
         target.mkdir(parents=True, exist_ok=True)
         shutil.copy(episode.parent / "experiment.json", target.parent / "experiment.json")
@@ -50,6 +52,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--games", default=",".join(clemcore_side.CLEMBENCH_FILES))
     parser.add_argument("--instances", type=int, default=2, help="episodes per game")
+    parser.add_argument("--per-game", default="", help="game=N,... overriding --instances")
     parser.add_argument("--max-tokens", type=int, default=100)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--venv", type=Path, default=clemcore_side.DEFAULT_VENV)
@@ -57,8 +60,9 @@ def main(argv: list[str] | None = None) -> None:
     from clemgrid.games.registry import GAMES
 
     python = clemcore_side.ensure_venv(args.venv)
+    counts = {g: int(n) for g, n in (x.split("=") for x in args.per_game.split(",") if x)}
     games = {
-        game: select_instances(GAMES[game].load_instances(), args.instances)
+        game: select_instances(GAMES[game].load_instances(), counts.get(game, args.instances))
         for game in args.games.split(",")
     }
     with tempfile.TemporaryDirectory(prefix="clemcore-fixture-") as tmp:
@@ -67,8 +71,8 @@ def main(argv: list[str] | None = None) -> None:
         )
         results = root / "results"
         for game in games:
-            counts = clemcore_side.run_game(python, root, game, results, args.max_tokens)
-            print(game, json.dumps(counts), flush=True)
+            counted = clemcore_side.run_game(python, root, game, results, args.max_tokens)
+            print(game, json.dumps(counted), flush=True)
             strip(results, args.out)  # after every game: a stopped run keeps what it made
         print(f"{strip(results, args.out)} episodes in {args.out}")
 
