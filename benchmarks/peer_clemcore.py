@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import math
 import os
 import platform
 import statistics
@@ -80,10 +81,11 @@ def measured(run: Any) -> dict[str, Any]:
     """Calls `run` between two readings of the 1-minute load average."""
     before = os.getloadavg()[0]
     result = run()
+    played = result["episodes"] > 0  # clemcore writes no episode where a game master fails
     return {
         **result,
-        "tokens_per_s": result["generated_tokens"] / result["play_s"],
-        "episodes_per_s": result["episodes"] / result["play_s"],
+        "tokens_per_s": result["generated_tokens"] / result["play_s"] if played else math.nan,
+        "episodes_per_s": result["episodes"] / result["play_s"] if played else math.nan,
         "load_before": before,
         "load_after": os.getloadavg()[0],
     }

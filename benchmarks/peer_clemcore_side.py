@@ -192,6 +192,8 @@ def count(results: Path, game: str) -> dict[str, Any]:
     for run in results.glob("*/run.json"):
         play_s += json.loads(run.read_text())["games"][game]["duration_seconds"]
     for episode in results.glob(f"*/{game}/*/instance_*"):
+        if not (episode / "interactions.json").is_file():
+            continue  # the game master failed before the episode began
         episodes += 1
         for path in episode.glob("*.requests.json"):
             for entry in json.loads(path.read_text())["calls"]:
