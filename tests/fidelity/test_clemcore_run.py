@@ -49,6 +49,17 @@ def test_every_episode_is_found_and_matched(imported) -> None:
     assert found == EPISODES
 
 
+def test_changed_patterns_are_replayed_as_logged(imported) -> None:
+    """Today's imagegame and referencegame instances carry other answer patterns than v1.6
+    (imagegame's `Command:` for `Instruction:`, see games/imagegame/resources/README.md);
+    such episodes are replayed with the logged patterns, and say so. taboo's rules are v1.6's."""
+    for episode in imported[0].episodes:
+        changed = episode.files.game in ("imagegame", "referencegame")
+        assert bool(episode.notes) == changed, (episode.files.key, episode.notes)
+        if changed:
+            assert episode.notes[0].startswith("patterns from instance.json")
+
+
 def test_logged_scores_for_every_game(imported) -> None:
     logged = imported[0].logged_scores
     assert {row["game"] for row in logged} == set(EPISODES)
