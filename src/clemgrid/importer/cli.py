@@ -8,6 +8,8 @@ Writes, under DIR:
     comparison/episodes.parquet   per episode: clemgrid's outcome/quality vs log and scores.json
     comparison/games.parquet      per (player pair, game): %played / quality vs results.csv
     comparison/games.md           the same as a table
+    comparison/logged_scores.parquet  per episode: clembench's own scores.json (its scorer's
+                                  verdicts, a data source beside ours; empty where none kept)
 
 and prints the games table. Exit status 0 (the comparison is a report, not a check).
 """
@@ -80,6 +82,8 @@ def run(args: argparse.Namespace) -> int:
     records.write_frame(pd.DataFrame(result.turn_comparison), comparison / "turns.parquet", **meta)
     records.write_frame(pd.DataFrame(episodes), comparison / "episodes.parquet", **meta)
     records.write_frame(games, comparison / "games.parquet", **meta)
+    logged = pd.DataFrame(result.logged_scores)
+    records.write_frame(logged, comparison / "logged_scores.parquet", **meta)
     table = games.to_markdown(index=False) if _has_tabulate() else games.to_string(index=False)
     (comparison / "games.md").write_text(table + "\n")
     print(table)
