@@ -8,6 +8,7 @@ import io
 import pytest
 
 from clemgrid import failed_plays
+from clemgrid.keys import ConfigKey
 from clemgrid.registry import Grid, PlayConfig
 
 TRANSCRIPTS = "results/transcripts/{model}/{backend}/{quant}/{game}.parquet"
@@ -26,7 +27,7 @@ def grid() -> Grid:
         {},
         {},
         configs,
-        {("c", "llama_cpp", "Q4_1"): ("wordle",)},
+        {ConfigKey("c", "llama_cpp", "Q4_1"): ("wordle",)},
     )
 
 

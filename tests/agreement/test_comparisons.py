@@ -32,7 +32,8 @@ def grid(
     """A grid of taboo, wordle and imagegame; `games` limits a config's games."""
     play_configs = tuple(PlayConfig(*c, MODELS[c[0]], {"kind": c[1]}) for c in configs)
     config = {"games": ["taboo", "wordle", "imagegame"], "agreement": agreement}
-    return Grid(config, MODELS, {}, play_configs, games or {})
+    config_games = {ConfigKey(*key): names for key, names in (games or {}).items()}
+    return Grid(config, MODELS, {}, play_configs, config_games)
 
 
 M_CPP, M_HF, S = (
