@@ -93,10 +93,12 @@ def child(spec: dict[str, Any]) -> dict[str, Any]:
         entry["options"]["n_threads"] = entry["options"]["n_threads_batch"] = spec["threads"]
     cfg = PlayConfig(MODEL, backend, QUANT, models[MODEL], entry)
     game = GAMES[spec["game"]]
-    instances = select_instances(read_instances(spec["instances_path"]), spec["instances"])
-    if spec.get("instance_ids"):
-        wanted = set(spec["instance_ids"])
-        instances = [inst for inst in instances if inst.instance_id in wanted]
+    every = read_instances(spec["instances_path"])
+    if spec.get("instance_ids"):  # a peer benchmark's instances, in the file's order
+        wanted = {str(i) for i in spec["instance_ids"]}
+        instances = [inst for inst in every if str(inst.instance_id) in wanted]
+    else:
+        instances = select_instances(every, spec["instances"])
     params = GenerationParams(temperature=0.0, max_tokens=spec["max_tokens"], seed=0)
 
     began = time.perf_counter()
