@@ -46,7 +46,10 @@ class LlamaCppBackend(Backend):
     def __init__(self, cfg: PlayConfig) -> None:
         """`options` of the backend entry are passed to `llama_cpp.Llama` (n_ctx, n_threads,
         n_batch, n_gpu_layers, ...); n_ctx defaults to the model's `chat.context_size`, seed to
-        0 and verbose to off. `parallel` (default 1) is ours: sequences decoded together."""
+        0 and verbose to off. Ours: `parallel` (default 1), sequences decoded together; `engine`
+        (`batched`, the default, or `legacy`); `slots` (default 2 x parallel), KV streams the
+        batched engine keeps between batches for prefix reuse (about n_ctx x 23 KB each for
+        SmolLM2-135M)."""
         options = {"seed": 0, "verbose": False, **(cfg.backend_entry.get("options") or {})}
         self.parallel = int(options.pop("parallel", 1))
         self.engine = str(options.pop("engine", "batched"))
@@ -54,15 +57,15 @@ class LlamaCppBackend(Backend):
         self.slots = int(options.pop("slots", 2 * self.parallel))
         if self.engine not in {"batched", "legacy"}:
             raise ValueError(f"backend {cfg.backend!r}: options.engine must be batched or legacy")
-        if not self.parallel <= self.slots <= llama_cpp.llama_max_parallel_sequences():
-            raise ValueError(
-                f"backend {cfg.backend!r}: options.slots must be between parallel and "
-                f"{llama_cpp.llama_max_parallel_sequences()}, not {self.slots}"
-            )
         if not 1 <= self.parallel <= llama_cpp.llama_max_parallel_sequences():
             raise ValueError(
                 f"backend {cfg.backend!r}: options.parallel must be between 1 and "
                 f"{llama_cpp.llama_max_parallel_sequences()}, not {self.parallel}"
+            )
+        if not self.parallel <= self.slots <= llama_cpp.llama_max_parallel_sequences():
+            raise ValueError(
+                f"backend {cfg.backend!r}: options.slots must be between parallel and "
+                f"{llama_cpp.llama_max_parallel_sequences()}, not {self.slots}"
             )
         if "context_size" in cfg.chat:
             options.setdefault("n_ctx", cfg.chat["context_size"])
