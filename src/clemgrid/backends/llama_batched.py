@@ -118,18 +118,21 @@ class BatchedLlama:
         self.prompt_tokens_reused = 0
 
     def _take_slot(self, tokens: list[int], busy: set[int]) -> tuple[_Slot, int]:
-        """The free slot with the longest cached prefix of `tokens` (least recently used on a
-        tie), and that prefix's length."""
-        best: tuple[int, int, _Slot] | None = None
+        """A free slot for `tokens`, and the length of the prefix it holds: the slot whose
+        whole cached prompt `tokens` extend (the same conversation's last turn), longest first;
+        else the least recently used slot, so that a new conversation sharing only the
+        instructions with a live one does not evict it."""
+        best: tuple[tuple[bool, int, int], _Slot, int] | None = None
         for slot in self.slots:
             if slot.seq_id in busy:
                 continue
             shared = common_prefix(slot.cached, tokens)
-            key = (shared, -slot.last_used, slot)
-            if best is None or key[:2] > best[:2]:
-                best = key
+            extends = bool(slot.cached) and shared == len(slot.cached)
+            key = (extends, shared if extends else 0, -slot.last_used)
+            if best is None or key > best[0]:
+                best = (key, slot, shared)
         assert best is not None
-        return best[2], best[0]
+        return best[1], best[2]
 
     def _decode(self, items: list[tuple[int, int, int, bool]]) -> None:
         """(token, position, seq_id, wants logits) per entry, in one llama_decode call."""
