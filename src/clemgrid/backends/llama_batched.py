@@ -119,16 +119,17 @@ class BatchedLlama:
 
     def _take_slot(self, tokens: list[int], busy: set[int]) -> tuple[_Slot, int]:
         """A free slot for `tokens`, and the length of the prefix it holds: the slot whose
-        whole cached prompt `tokens` extend (the same conversation's last turn), longest first;
-        else the least recently used slot, so that a new conversation sharing only the
-        instructions with a live one does not evict it."""
+        whole cached prompt `tokens` extend (the same conversation's last turn) first, else the
+        longest shared prefix (the instructions of a game's first turn), least recently used
+        on a tie. (Taking the least recently used slot for every new conversation protected
+        live ones but lost the shared instructions: a privateshared episode reused nothing.)"""
         best: tuple[tuple[bool, int, int], _Slot, int] | None = None
         for slot in self.slots:
             if slot.seq_id in busy:
                 continue
             shared = common_prefix(slot.cached, tokens)
             extends = bool(slot.cached) and shared == len(slot.cached)
-            key = (extends, shared if extends else 0, -slot.last_used)
+            key = (extends, shared, -slot.last_used)
             if best is None or key > best[0]:
                 best = (key, slot, shared)
         assert best is not None
