@@ -45,10 +45,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 MODEL, QUANT = "SmolLM2-135M-Instruct", "Q4_1"
 BACKENDS = {
-    # variant: (backend entry in config/backends.yaml, option that follows the batch size)
-    "transformers": ("transformers", "batch_size"),
-    "llama_cpp": ("llama_cpp", "parallel"),
-    "llama_cpp_seq": ("llama_cpp", None),
+    # variant: (backend entry in config/backends.yaml, option that follows the batch size,
+    # options set on top of the entry's)
+    "transformers": ("transformers", "batch_size", {}),
+    "llama_cpp": ("llama_cpp", "parallel", {"engine": "batched"}),
+    "llama_cpp_legacy": ("llama_cpp", "parallel", {"engine": "legacy"}),
+    "llama_cpp_seq": ("llama_cpp", None, {"engine": "legacy"}),
 }
 RSS_TARGET_MB = 2048
 SPEEDUP_TARGET = 5.0
@@ -82,16 +84,21 @@ def child(spec: dict[str, Any]) -> dict[str, Any]:
 
     models = yaml.safe_load((ROOT / "config" / "models.yaml").read_text())
     backends = yaml.safe_load((ROOT / "config" / "backends.yaml").read_text())
-    backend, option = BACKENDS[spec["variant"]]
+    backend, option, extra = BACKENDS[spec["variant"]]
     entry = json.loads(json.dumps(backends[backend]))
-    entry.setdefault("options", {})
+    entry["options"] = {**(entry.get("options") or {}), **extra}
     if option:
         entry["options"][option] = spec["batch_size"]
     if spec.get("threads"):
         entry["options"]["n_threads"] = entry["options"]["n_threads_batch"] = spec["threads"]
     cfg = PlayConfig(MODEL, backend, QUANT, models[MODEL], entry)
     game = GAMES[spec["game"]]
-    instances = select_instances(read_instances(spec["instances_path"]), spec["instances"])
+    every = read_instances(spec["instances_path"])
+    if spec.get("instance_ids"):  # a peer benchmark's instances, in the file's order
+        wanted = {str(i) for i in spec["instance_ids"]}
+        instances = [inst for inst in every if str(inst.instance_id) in wanted]
+    else:
+        instances = select_instances(every, spec["instances"])
     params = GenerationParams(temperature=0.0, max_tokens=spec["max_tokens"], seed=0)
 
     began = time.perf_counter()
@@ -117,7 +124,9 @@ def child(spec: dict[str, Any]) -> dict[str, Any]:
         )
         play_s, cpu_s = time.perf_counter() - wall, time.process_time() - cpu
     records.write_table(result.turns, records.TURN_SCHEMA, spec["transcripts"])
+    pool = getattr(backend_obj, "_batched", None)
     return {
+        "prompt_tokens_reused": getattr(pool, "prompt_tokens_reused", 0),
         "episodes": len(instances),
         "requests": result.requests_sent,
         "generated_tokens": sum(t["completion_tokens"] for t in result.turns),
@@ -127,6 +136,7 @@ def child(spec: dict[str, Any]) -> dict[str, Any]:
         "play_s": play_s,
         "cpu_s": cpu_s,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "load_avg_1m": os.getloadavg()[0],
     }
 
 
@@ -189,8 +199,9 @@ def summarize(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
         "whose transcripts equal those of the batch-1 run.",
         "",
         "| backend | batch | episodes/s | gen. tokens/s | play s | best s | CPU s "
-        "| speed-up | speed-up (best) | CPU speed-up | peak RSS MB | identical to batch 1 |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| speed-up | speed-up (best) | CPU speed-up | peak RSS MB | prompt tokens (reused) "
+        "| load (1 min) | identical to batch 1 |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     verdicts = []
     for variant in args.backends:
@@ -217,6 +228,8 @@ def summarize(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
                 f"| {play_s:.1f} | {best_s:.1f} | {cpu_s:.1f} | {speedup:.2f}x "
                 f"| {base_best / best_s:.2f}x | {base_cpu / cpu_s:.2f}x "
                 f"| {max(r['peak_rss_mb'] for r in runs):.0f} "
+                f"| {runs[0]['prompt_tokens']} ({runs[0].get('prompt_tokens_reused', 0)}) "
+                f"| {median([r['load_avg_1m'] for r in runs]):.1f} "
                 f"| {worst['identical']} ({100 * worst['identical_share']:.0f}%) |"
             )
         peak = max(r["peak_rss_mb"] for r in mine)
@@ -281,6 +294,8 @@ FIELDS = [
     "episodes_per_s",
     "tokens_per_s",
     "peak_rss_mb",
+    "prompt_tokens_reused",
+    "load_avg_1m",
     "identical",
     "identical_share",
     "same_instance_ids",
@@ -320,46 +335,50 @@ def main(argv: list[str] | None = None) -> None:
     instances_path = str(runs / f"{args.game}.parquet")
     write_instances(args.game, 0, instances_path)
     rows: list[dict[str, Any]] = []
-    reference: dict[str, str] = {}  # variant -> transcripts of its first batch-1 run
+    reference: dict[str, str] = {}  # backend entry -> transcripts of its first batch-1 run
+    combos = [(size, variant) for size in args.batch_sizes for variant in args.backends]
     for repeat in range(args.repeats):
-        for variant in args.backends:
-            sizes = args.batch_sizes
-            shift = repeat % len(sizes)  # rotate the order: drifting load hits every size
-            for size in sizes[shift:] + sizes[:shift]:
-                transcripts = str(runs / f"{variant}-{size}-{repeat}.parquet")
-                spec = {
-                    "variant": variant,
-                    "batch_size": size,
-                    "game": args.game,
-                    "instances": args.instances,
-                    "instances_path": instances_path,
-                    "max_tokens": args.max_tokens,
-                    "threads": args.threads,
-                    "transcripts": transcripts,
-                }
-                result = run_child(spec, args.omp_wait_policy)
-                if size == 1:  # sizes start at 1 in the first repeat: a reference exists
-                    reference.setdefault(variant, transcripts)
-                same, total, same_ids = compare(reference[variant], transcripts)
-                row = {
-                    "variant": variant,
-                    "batch_size": size,
-                    "repeat": repeat,
-                    **result,
-                    "identical": f"{same}/{total}",
-                    "identical_share": same / total if total else math.nan,
-                    "same_instance_ids": same_ids,
-                }
-                rows.append(row)
-                print(
-                    f"{variant:14s} batch {size:3d} repeat {repeat}: "
-                    f"{result['episodes'] / result['play_s']:.3f} episodes/s, "
-                    f"{result['generated_tokens'] / result['play_s']:.1f} tokens/s, "
-                    f"play {result['play_s']:.1f}s, CPU {result['cpu_s']:.1f}s, "
-                    f"RSS {result['peak_rss_mb']:.0f} MB, identical {same}/{total}",
-                    flush=True,
-                )
-                summary = write_results(rows, args, out)
+        # Variants alternate within each batch size, and the order rotates between repeats:
+        # drifting load on a shared machine hits every configuration alike.
+        shift = repeat % len(combos)
+        for size, variant in combos[shift:] + combos[:shift]:
+            transcripts = str(runs / f"{variant}-{size}-{repeat}.parquet")
+            spec = {
+                "variant": variant,
+                "batch_size": size,
+                "game": args.game,
+                "instances": args.instances,
+                "instances_path": instances_path,
+                "max_tokens": args.max_tokens,
+                "threads": args.threads,
+                "transcripts": transcripts,
+            }
+            result = run_child(spec, args.omp_wait_policy)
+            # Compared with the first batch-1 run on the same backend entry: with
+            # --backends llama_cpp_seq,... that is the sequential (old) llama.cpp path.
+            entry = BACKENDS[variant][0]
+            if size == 1:  # sizes start at 1 in the first repeat: a reference exists
+                reference.setdefault(entry, transcripts)
+            same, total, same_ids = compare(reference[entry], transcripts)
+            row = {
+                "variant": variant,
+                "batch_size": size,
+                "repeat": repeat,
+                **result,
+                "identical": f"{same}/{total}",
+                "identical_share": same / total if total else math.nan,
+                "same_instance_ids": same_ids,
+            }
+            rows.append(row)
+            print(
+                f"{variant:14s} batch {size:3d} repeat {repeat}: "
+                f"{result['episodes'] / result['play_s']:.3f} episodes/s, "
+                f"{result['generated_tokens'] / result['play_s']:.1f} tokens/s, "
+                f"play {result['play_s']:.1f}s, CPU {result['cpu_s']:.1f}s, "
+                f"RSS {result['peak_rss_mb']:.0f} MB, identical {same}/{total}",
+                flush=True,
+            )
+            summary = write_results(rows, args, out)
     print()
     print(summary)
 

@@ -45,15 +45,24 @@ def play(
     config_hash: str = "",
     on_episode_done: Callable[[], None] | None = None,
     max_steps: int = 5000,  # a safety net against a game master that never ends (privateshared may need 1215)
+    max_live: int | None = None,
 ) -> PlayResult:
-    """Play every instance once in self-play; `keys` (model, backend, quant) label the rows."""
-    episodes = [
+    """Play every instance once in self-play; `keys` (model, backend, quant) label the rows.
+
+    `max_live` caps the episodes alive at once (by default the backend's `max_live_episodes`,
+    else all): a backend that keeps each conversation's KV cache between turns holds only so
+    many. Episodes start in order as others end; every episode's turns stay the same."""
+    if max_live is None:
+        max_live = getattr(backend, "max_live_episodes", None)
+    waiting = [
         Episode(i, inst, game.master(inst, game.demonstrations)) for i, inst in enumerate(instances)
-    ]
+    ][::-1]
     result = PlayResult()
-    running = list(episodes)
+    running: list[Episode] = []
     batch_counter = 0
-    while running:
+    while running or waiting:
+        while waiting and (max_live is None or len(running) < max_live):
+            running.append(waiting.pop())
         pending: list[tuple[Episode, Request]] = []
         still_running = []
         for episode in running:

@@ -14,7 +14,14 @@ time, in the same `n_batch` chunks as the sequential path: only decode steps are
 every sequence sees the KV cells, positions and chunking it would see alone, and greedy (and
 seeded) outputs are identical to the sequential path (tests/throughput).
 
-What it buys on a CPU is limited: the prompt evaluation, which dominates short answers, is
+With `engine: batched` (the default) a batch goes through `llama_batched.BatchedLlama`
+instead: prompt pieces of several sequences share `llama_decode` calls too, and each of
+`slots` KV streams keeps the prompt it last evaluated, so a turn that extends an earlier
+turn's conversation evaluates only its new tokens. It gives the sequential path's outputs bit
+for bit as well (why: that module's docstring; tests/throughput). `engine: legacy` keeps the
+path described above (the benchmarks compare the two).
+
+What the legacy path buys on a CPU is limited: the prompt evaluation, which dominates short answers, is
 compute-bound and not shared, and a decode step of N sequences still costs more than one of one
 sequence. `benchmarks/selfplay_throughput.py` measures it (numbers in benchmarks/README.md).
 Memory grows with N x n_ctx KV cells (about 23 KB per cell for SmolLM2-135M).
@@ -30,6 +37,7 @@ from llama_cpp import _internals as llama_internals
 
 from clemgrid.backends.base import Backend, Generation, GenerationParams, Message
 from clemgrid.backends.chat_template import chat_template, context_exceeded, turn_end
+from clemgrid.backends.llama_batched import BatchedLlama, Request
 from clemgrid.backends.weights import weight_file
 from clemgrid.entries import PlayConfig
 
@@ -38,13 +46,26 @@ class LlamaCppBackend(Backend):
     def __init__(self, cfg: PlayConfig) -> None:
         """`options` of the backend entry are passed to `llama_cpp.Llama` (n_ctx, n_threads,
         n_batch, n_gpu_layers, ...); n_ctx defaults to the model's `chat.context_size`, seed to
-        0 and verbose to off. `parallel` (default 1) is ours: sequences decoded together."""
+        0 and verbose to off. Ours: `parallel` (default 1), sequences decoded together; `engine`
+        (`batched`, the default, or `legacy`); `slots` (default 2 x parallel), KV streams the
+        batched engine keeps between batches for prefix reuse (about n_ctx x 23 KB each for
+        SmolLM2-135M)."""
         options = {"seed": 0, "verbose": False, **(cfg.backend_entry.get("options") or {})}
         self.parallel = int(options.pop("parallel", 1))
+        self.engine = str(options.pop("engine", "batched"))
+        # KV streams kept between batches: two per live episode (one per player) by default.
+        self.slots = int(options.pop("slots", 2 * self.parallel))
+        if self.engine not in {"batched", "legacy"}:
+            raise ValueError(f"backend {cfg.backend!r}: options.engine must be batched or legacy")
         if not 1 <= self.parallel <= llama_cpp.llama_max_parallel_sequences():
             raise ValueError(
                 f"backend {cfg.backend!r}: options.parallel must be between 1 and "
                 f"{llama_cpp.llama_max_parallel_sequences()}, not {self.parallel}"
+            )
+        if not self.parallel <= self.slots <= llama_cpp.llama_max_parallel_sequences():
+            raise ValueError(
+                f"backend {cfg.backend!r}: options.slots must be between parallel and "
+                f"{llama_cpp.llama_max_parallel_sequences()}, not {self.slots}"
             )
         if "context_size" in cfg.chat:
             options.setdefault("n_ctx", cfg.chat["context_size"])
@@ -58,6 +79,10 @@ class LlamaCppBackend(Backend):
         # `Llama.generate` never stops by itself: exactly these tokens and strings end a turn.
         self.turn_end = turn_end(cfg, {self.llm.token_eos()}, self._tokenize)
         self._pool: _SequencePool | None = None  # created on the first multi-chat batch
+        self._batched: BatchedLlama | None = None  # created on the first batch
+        # The engine keeps at most this many episodes alive, so that the conversations of
+        # the live episodes (two players each) keep their KV streams between turns.
+        self.max_live_episodes = max(1, self.slots // 2) if self.engine == "batched" else None
 
     def _token_text(self, token: int) -> str:
         return "" if token < 0 else self._decode([token])
@@ -72,6 +97,8 @@ class LlamaCppBackend(Backend):
         return self.llm.detokenize(list(tokens), special=True).decode("utf-8", errors="replace")
 
     def generate(self, batch: list[list[Message]], params: GenerationParams) -> list[Generation]:
+        if self.engine == "batched":
+            return self._generate_batched(batch, params)
         if self.parallel > 1 and len(batch) > 1:
             return self._generate_parallel(batch, params)
         return [self._generate_one(messages, params) for messages in batch]
@@ -107,6 +134,34 @@ class LlamaCppBackend(Backend):
             "min_p": 0.0,
             "repeat_penalty": 1.0,
         }
+
+    def _generate_batched(
+        self, batch: list[list[Message]], params: GenerationParams
+    ) -> list[Generation]:
+        """The batch through the slots' context; results in the order of the batch."""
+        if self._batched is None:
+            self._batched = BatchedLlama(self.llm, self.slots, self.parallel)
+        n_ctx = self.llm.n_ctx()
+        results: list[Generation | None] = [None] * len(batch)
+        requests = []
+        for i, messages in enumerate(batch):
+            prompt = self.template.render(messages)
+            tokens = self._tokenize(prompt)
+            if len(tokens) + params.max_tokens > n_ctx:
+                results[i] = context_exceeded(prompt, len(tokens), n_ctx)
+            else:
+                requests.append(Request(i, prompt, tokens))
+
+        def new_sampler() -> object:
+            # Llama.generate's own sampler chain, one per sequence (private API of the pinned
+            # llama-cpp-python): the same chain with the same seed as sequentially.
+            self.llm.set_seed(params.seed)
+            return self.llm._init_sampler(**self._sampling(params))
+
+        answers = self._batched.generate(requests, params, new_sampler, self.turn_end, self._decode)
+        for index, generation in answers.items():
+            results[index] = generation
+        return results  # type: ignore[return-value]  # every slot is filled above
 
     def _generate_parallel(
         self, batch: list[list[Message]], params: GenerationParams
@@ -172,6 +227,9 @@ class LlamaCppBackend(Backend):
         return results  # type: ignore[return-value]  # every slot is filled above
 
     def close(self) -> None:
+        if self._batched is not None:
+            self._batched.close()
+            self._batched = None
         if self._pool is not None:
             self._pool.close()
             self._pool = None
