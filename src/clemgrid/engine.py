@@ -4,6 +4,10 @@ Each step collects the one pending request of every running episode (a game mast
 more than one), answers cached ones from the cache, sends the rest to the backend in chunks of
 `batch_size`, and routes each response back to its game master. With batch_size=1 this is the
 sequential loop clembench runs.
+
+A sampled game (clemgrid.sampling) plays each instance `n` times, sample-major within an
+instance, each episode with its own seed; the engine then sends a batch with per-request params
+(`Backend.generate_each`).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from clemgrid.backends.base import Backend, Generation, GenerationParams
 from clemgrid.cache import ResponseCache, request_key
 from clemgrid.games.base import GameSpec, Instance, Request
 from clemgrid.records import dumps
+from clemgrid.sampling import Sampling, sample_params
 
 
 @dataclass
@@ -24,6 +29,7 @@ class Episode:
     episode_id: int
     instance: Instance
     master: Any
+    params: GenerationParams
     steps: int = 0
 
 
@@ -45,10 +51,18 @@ def play(
     config_hash: str = "",
     on_episode_done: Callable[[], None] | None = None,
     max_steps: int = 5000,  # a safety net against a game master that never ends (privateshared may need 1215)
+    sampling: Sampling | None = None,
 ) -> PlayResult:
-    """Play every instance once in self-play; `keys` (model, backend, quant) label the rows."""
+    """Play every instance once in self-play (`sampling.n` times for a sampled game, episode
+    ids instance-major); `keys` (model, backend, quant) label the rows."""
+    runs = [
+        (inst, params if sampling is None else sample_params(params, sampling, inst, s))
+        for inst in instances
+        for s in range(1 if sampling is None else sampling.n)
+    ]
     episodes = [
-        Episode(i, inst, game.master(inst, game.demonstrations)) for i, inst in enumerate(instances)
+        Episode(i, inst, game.master(inst, game.demonstrations), episode_params)
+        for i, (inst, episode_params) in enumerate(runs)
     ]
     result = PlayResult()
     running = list(episodes)
@@ -73,7 +87,7 @@ def play(
         answers: dict[int, tuple[Generation, bool, int, int, float]] = {}
         misses = []
         for episode, request in pending:
-            key = request_key(config_hash, request.messages, params)
+            key = request_key(config_hash, request.messages, episode.params)
             hit = cache.get(key) if cache else None
             if hit is not None:
                 answers[episode.episode_id] = (hit, True, -1, 0, 0.0)
@@ -82,7 +96,9 @@ def play(
         for start in range(0, len(misses), batch_size):
             chunk = misses[start : start + batch_size]
             began = time.perf_counter()
-            generations = backend.generate([r.messages for _, r, _ in chunk], params)
+            generations = backend.generate_each(
+                [r.messages for _, r, _ in chunk], [e.params for e, _, _ in chunk]
+            )
             seconds = time.perf_counter() - began
             if len(generations) != len(chunk):
                 raise RuntimeError(

@@ -19,6 +19,7 @@ from clemgrid.entries import PlayConfig
 from clemgrid.games.base import Instance
 from clemgrid.games.registry import GAMES
 from clemgrid.hashing import canonical_json, stable_hash
+from clemgrid.sampling import Sampling
 from clemgrid.scoring import clemscores, game_scores
 
 log = logging.getLogger("clemgrid")
@@ -81,8 +82,10 @@ def run_play(
     params = GenerationParams(**identity["generation"])
     cache = ResponseCache(Path(cache_dir) / f"{config_hash}.jsonl") if cache_dir else None
     keys = {"model": cfg.model, "backend": cfg.backend, "quant": cfg.quant}
+    sampling = Sampling.from_identity(identity)
+    episodes = len(instances) * (sampling.n if sampling else 1)
     bar = tqdm(
-        total=len(instances),
+        total=episodes,
         desc=f"{cfg.model}/{cfg.backend}/{cfg.quant}/{game.name}",
         unit="episode",
         file=progress_stream,
@@ -101,6 +104,7 @@ def run_play(
                 cache=cache,
                 config_hash=config_hash,
                 on_episode_done=lambda: bar.update(1),
+                sampling=sampling,
             )
     finally:
         bar.close()
@@ -110,7 +114,7 @@ def run_play(
     records.write_table(result.turns, records.TURN_SCHEMA, transcripts_out, **meta)
     records.write_table(result.timing, records.TIMING_SCHEMA, timing_out, **meta)
     return {
-        "episodes": len(instances),
+        "episodes": episodes,
         "turns": len(result.turns),
         "requests_sent": result.requests_sent,
     }

@@ -44,6 +44,25 @@ class Backend(ABC):
     def generate(self, batch: list[list[Message]], params: GenerationParams) -> list[Generation]:
         """Answer every chat of the batch; results are in the order of the batch."""
 
+    def generate_each(
+        self, batch: list[list[Message]], params: list[GenerationParams]
+    ) -> list[Generation]:
+        """Every chat with its own params (sampled games: a seed per request). The default sends
+        each run of equal params as one `generate` batch, so a batch whose params are all equal
+        (every unsampled game) is one call, exactly as before; a backend that can mix params in
+        one batch overrides it."""
+        if len(params) != len(batch):
+            raise ValueError(f"{len(params)} params for {len(batch)} chats")
+        results: list[Generation] = []
+        start = 0
+        while start < len(batch):
+            end = start + 1
+            while end < len(batch) and params[end] == params[start]:
+                end += 1
+            results += self.generate(batch[start:end], params[start])
+            start = end
+        return results
+
     def close(self) -> None:  # noqa: B027 - optional hook
         """Free weights, stop launched servers."""
 

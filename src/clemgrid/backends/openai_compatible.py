@@ -124,6 +124,15 @@ class OpenAICompatibleBackend(Backend):
         with ThreadPoolExecutor(max_workers=max(1, min(self.concurrency, len(batch)))) as pool:
             return list(pool.map(lambda messages: self._request(messages, params), batch))
 
+    def generate_each(
+        self, batch: list[list[Message]], params: list[GenerationParams]
+    ) -> list[Generation]:
+        """Requests are independent, so per-request params (a seed each) stay concurrent."""
+        if len(params) != len(batch):
+            raise ValueError(f"{len(params)} params for {len(batch)} chats")
+        with ThreadPoolExecutor(max_workers=max(1, min(self.concurrency, len(batch)))) as pool:
+            return list(pool.map(self._request, batch, params))
+
     def _request(self, messages: list[Message], params: GenerationParams) -> Generation:
         """One chat, resent while the endpoint answers 200 with a malformed body."""
         for attempt in range(self.max_retries + 1):
