@@ -120,6 +120,67 @@ def run_play(
     }
 
 
+def run_exact(identity: dict[str, Any], instances_path: str | Path, out: str | Path) -> int:
+    """Exact mode of a sampled dilemma job: P(C), P(D), P(other) of the first answer token per
+    instance at the job's sampling temperature (games.dilemma.exact), with the job's identity
+    and config hash as provenance, so it pairs with that job's samples."""
+    from clemgrid.games.dilemma.exact import classify, exact_instances
+
+    cfg = PlayConfig(
+        identity["model"],
+        identity["backend"],
+        identity["quant"],
+        identity["model_entry"],
+        identity["backend_entry"],
+    )
+    game = GAMES[identity["game"]["name"]]
+    sampling = Sampling.from_identity(identity)
+    if sampling is None:
+        raise ValueError(f"{game.name} does not sample: exact mode compares with samples")
+    instances = exact_instances(
+        read_instances(instances_path, identity["instances"]["per_experiment"])
+    )
+    rows = []
+    with load_backend(cfg, game) as backend:
+        for inst in instances:
+            messages = game.master(inst, game.demonstrations).pending().messages
+            probs = backend.answer_probabilities(messages, classify, sampling.temperature)
+            rows.append(
+                {
+                    "model": cfg.model,
+                    "backend": cfg.backend,
+                    "quant": cfg.quant,
+                    "experiment": inst.experiment,
+                    "instance_id": inst.instance_id,
+                    "temperature": sampling.temperature,
+                    "p_C": probs.get("C", 0.0),
+                    "p_D": probs.get("D", 0.0),
+                    "p_other": probs["other"],
+                }
+            )
+    records.write_frame(
+        pd.DataFrame(rows, columns=EXACT_COLUMNS),
+        out,
+        config_hash=stable_hash(identity),
+        identity=identity,
+        mode="exact: first answer token, tempered at the sampling temperature",
+    )
+    return len(rows)
+
+
+EXACT_COLUMNS = [
+    "model",
+    "backend",
+    "quant",
+    "experiment",
+    "instance_id",
+    "temperature",
+    "p_C",
+    "p_D",
+    "p_other",
+]
+
+
 def score_transcripts(transcripts: str | Path, instances_path: str | Path, out: str | Path) -> int:
     """Re-score every episode from its turn rows with the game's pure scorer."""
     turns = records.read_rows(transcripts)

@@ -319,13 +319,13 @@ def load_grid(
         configs.append(cfg)
         if "games" in item:
             config_games[cfg.key] = tuple(games)
-    for game in config.get("sampling", {}):
-        if game not in config["games"]:
+    for game in config.get("sampling", {}):  # may name a game this grid does not play
+        if game not in known_games:
             raise RegistryError(
                 config_file,
                 f"sampling.{game}",
                 "",
-                f"game {game!r} is not in the top-level `games` list",
+                f"unknown game {game!r} (known: {', '.join(sorted(known_games))})",
             )
     _check_misconfigured(models, models_file)
     _check_agreement(config, configs, config_file)

@@ -7,6 +7,7 @@ every backend can be swapped for the scripted one in tests.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -62,6 +63,14 @@ class Backend(ABC):
             results += self.generate(batch[start:end], params[start])
             start = end
         return results
+
+    def answer_probabilities(
+        self, messages: list[Message], classify: Callable[[str], str | None], temperature: float
+    ) -> dict[str, float]:
+        """P(label) of the answer's first token at `temperature` (backends.next_token), summed
+        over the tokens `classify` reads as a label, plus "other". Backends that expose logits
+        or logprobs implement it; the others cannot give an exact propensity."""
+        raise NotImplementedError(f"{type(self).__name__} gives no next-token probabilities")
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Free weights, stop launched servers."""

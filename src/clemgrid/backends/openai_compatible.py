@@ -29,11 +29,13 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import openai
 
+from clemgrid.backends import next_token
 from clemgrid.backends.base import Backend, Generation, GenerationParams, InfraError, Message
 from clemgrid.backends.chat_template import chat_template
 from clemgrid.backends.server import LlamaCppServer, stored_chat_template, stored_eos_token
@@ -44,6 +46,7 @@ log = logging.getLogger("clemgrid")
 
 LOCAL_API_KEY = "no-key"  # local servers accept any key; the SDK insists on one
 ERROR_DETAIL_CHARS = 500
+TOP_LOGPROBS = 20  # the most OpenAI's API allows; llama.cpp's servers return as many
 
 
 class MalformedResponse(Exception):
@@ -132,6 +135,31 @@ class OpenAICompatibleBackend(Backend):
             raise ValueError(f"{len(params)} params for {len(batch)} chats")
         with ThreadPoolExecutor(max_workers=max(1, min(self.concurrency, len(batch)))) as pool:
             return list(pool.map(self._request, batch, params))
+
+    def answer_probabilities(
+        self, messages: list[Message], classify: Callable[[str], str | None], temperature: float
+    ) -> dict[str, float]:
+        """One token asked with `logprobs` and TOP_LOGPROBS alternatives, where the server
+        returns them (llama.cpp's servers, vLLM, OpenAI); InfraError where it does not."""
+        try:
+            response = self.client.chat.completions.create(
+                model=self.model,
+                messages=messages,  # type: ignore[arg-type]  # plain role/content dicts
+                temperature=0.0,
+                max_tokens=1,
+                logprobs=True,
+                top_logprobs=TOP_LOGPROBS,
+                extra_body=self.extra_body or None,
+            )
+        except openai.APIError as exc:
+            raise InfraError(self._describe(exc)) from None
+        try:
+            top = response.choices[0].logprobs.content[0].top_logprobs
+        except (AttributeError, IndexError, TypeError):
+            raise InfraError(self._where("the answer has no top logprobs")) from None
+        return next_token.from_top_logprobs(
+            [(t.token, t.logprob) for t in top], classify, temperature
+        )
 
     def _request(self, messages: list[Message], params: GenerationParams) -> Generation:
         """One chat, resent while the endpoint answers 200 with a malformed body."""
