@@ -22,16 +22,20 @@ SEED_BITS = 31
 
 @dataclass(frozen=True)
 class Sampling:
-    """`n` samples per instance at `temperature` (> 0)."""
+    """`n` samples per instance at `temperature` (> 0); `max_tokens` replaces the run's where a
+    game's answer is short (a strict dilemma answer is at most 40 characters)."""
 
     n: int
     temperature: float
+    max_tokens: int | None = None
 
     @classmethod
     def from_identity(cls, identity: dict[str, Any]) -> Sampling | None:
         """The job's sampling, or None for a game that does not sample (no `sampling` key)."""
         spec = identity.get("sampling")
-        return None if spec is None else cls(int(spec["n"]), float(spec["temperature"]))
+        if spec is None:
+            return None
+        return cls(int(spec["n"]), float(spec["temperature"]), spec.get("max_tokens"))
 
 
 def sample_seed(base_seed: int, instance: Instance, sample: int) -> int:
@@ -49,5 +53,6 @@ def sample_params(
     return replace(
         params,
         temperature=sampling.temperature,
+        max_tokens=sampling.max_tokens or params.max_tokens,
         seed=sample_seed(params.seed, instance, sample),
     )

@@ -154,7 +154,11 @@ def grid_outputs(pattern, skill=True):
 def final_outputs():
     dilemma = any(not GAMES[game].skill for _, game in GRID.plays())
     return [
-        *(["results/analysis/dilemma/summary.txt"] if dilemma else []),
+        *(
+            ["results/analysis/dilemma/summary.txt", "results/analysis/dilemma/counts.csv"]
+            if dilemma
+            else []
+        ),
         "results/scores/matrix.parquet",
         "results/scores/clemscore.parquet",
         "results/scores/clemscore.md",
