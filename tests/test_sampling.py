@@ -100,7 +100,11 @@ def test_only_sampled_games_carry_sampling_in_their_identity(monkeypatch) -> Non
     monkeypatch.chdir(ROOT)
     grid = load_grid(default_config(), known_games=GAMES)
     cfg = grid.configs[0]
-    assert grid.play_identity(cfg, "dilemma", "1")["sampling"] == {"n": 10, "temperature": 0.8}
+    assert grid.play_identity(cfg, "dilemma", "1")["sampling"] == {
+        "n": 20,
+        "temperature": 0.8,
+        "max_tokens": 24,
+    }
     assert "sampling" not in grid.play_identity(cfg, "taboo", "1")
 
 
