@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from clemgrid.backends.base import Backend, Generation, GenerationParams
+from clemgrid.backends.base import Backend, Generation, GenerationParams, Message
 from clemgrid.cache import ResponseCache, request_key
 from clemgrid.games.base import GameSpec, Instance, Request
 from clemgrid.records import dumps
@@ -38,6 +38,15 @@ class PlayResult:
     turns: list[dict[str, Any]] = field(default_factory=list)
     timing: list[dict[str, Any]] = field(default_factory=list)
     requests_sent: int = 0
+
+
+def generate_each(
+    backend: Backend, batch: list[list[Message]], params: list[GenerationParams]
+) -> list[Generation]:
+    """`backend.generate_each`, also for an object with only `generate` (test doubles)."""
+    if hasattr(backend, "generate_each"):
+        return backend.generate_each(batch, params)
+    return Backend.generate_each(backend, batch, params)
 
 
 def play(
@@ -96,8 +105,8 @@ def play(
         for start in range(0, len(misses), batch_size):
             chunk = misses[start : start + batch_size]
             began = time.perf_counter()
-            generations = backend.generate_each(
-                [r.messages for _, r, _ in chunk], [e.params for e, _, _ in chunk]
+            generations = generate_each(
+                backend, [r.messages for _, r, _ in chunk], [e.params for e, _, _ in chunk]
             )
             seconds = time.perf_counter() - began
             if len(generations) != len(chunk):
