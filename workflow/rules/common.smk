@@ -151,11 +151,26 @@ def grid_outputs(pattern, skill=True):
     return files
 
 
+def dilemma_exact_outputs(wildcards):
+    """Exact mode (first-token probabilities) of every sampled dilemma play whose backend gives
+    logits or logprobs; the scripted players have none."""
+    return [
+        f"results/exact/{c.model}/{c.backend}/{c.quant}/{game}.parquet"
+        for c, game in GRID.plays()
+        if game == "dilemma"
+        and game in config["sampling"]
+        and c.backend_kind != "scripted"
+    ]
+
+
 def final_outputs():
     dilemma = any(not GAMES[game].skill for _, game in GRID.plays())
     return [
         *(
-            ["results/analysis/dilemma/summary.txt", "results/analysis/dilemma/counts.csv"]
+            [
+                "results/analysis/dilemma/summary.txt",
+                "results/analysis/dilemma/counts.csv",
+            ]
             if dilemma
             else []
         ),

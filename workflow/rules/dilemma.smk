@@ -7,20 +7,6 @@ localrules:
     dilemma_summary,
 
 
-def dilemma_exact_outputs(wildcards):
-    """Exact mode (first-token probabilities) of every sampled dilemma play whose backend gives
-    logits or logprobs; the scripted players have none."""
-    return [
-        rules.dilemma_exact.output.exact.format(
-            model=c.model, backend=c.backend, quant=c.quant, game=game
-        )
-        for c, game in GRID.plays()
-        if game == "dilemma"
-        and game in config["sampling"]
-        and c.backend_kind != "scripted"
-    ]
-
-
 rule dilemma_exact:
     input:
         instances=base_instances,
