@@ -140,3 +140,35 @@ def test_scenario_rows_agreement_and_summary() -> None:
     assert agree == {"scenarios": 2, "inside": 0.5, "mad": pytest.approx(0.25)}
     text = format_summary(rows)
     assert "m/b/q" in text and "30.0" in text and "50 % of 2 scenarios" in text
+
+
+def test_sampled_play_job_scores_into_the_summary(monkeypatch, tmp_path) -> None:
+    """A sampled play job end to end: n episodes per instance, rerun byte-identical, and the
+    scores give the per-split summary (synthetic-strong: no exact mode, scripted)."""
+    from clemgrid.analysis.dilemma_modes import config_counts
+    from clemgrid.pipeline import run_play, score_transcripts, write_instances
+    from clemgrid.records import read_rows
+
+    monkeypatch.chdir(ROOT)
+    grid = load_grid(default_config(), known_games=GAMES)
+    cfg = grid.play_config("synthetic-strong", "scripted", "none")
+    identity = grid.play_identity(cfg, "dilemma", DILEMMA.version)
+    write_instances("dilemma", 0, tmp_path / "instances.parquet")
+    outputs = []
+    for run in ("a", "b"):
+        stats = run_play(
+            identity,
+            tmp_path / "instances.parquet",
+            tmp_path / run / "t.parquet",
+            tmp_path / run / "timing.parquet",
+            None,
+        )
+        outputs.append((tmp_path / run / "t.parquet").read_bytes())
+    assert stats["episodes"] == 4 * 20  # per_experiment 1: four scenarios, 20 samples each
+    assert outputs[0] == outputs[1]
+    score_transcripts(tmp_path / "a" / "t.parquet", tmp_path / "instances.parquet", tmp_path / "s")
+    scores = read_rows(tmp_path / "s")
+    counts = config_counts(scores)
+    assert sum(c["n_C"] + c["n_D"] + c["n_aborted"] for c in counts) == 3 * 20
+    summary = format_summary(scenario_rows(scores))
+    assert "synthetic-strong/scripted/none" in summary and "in_sample" in summary
