@@ -24,6 +24,8 @@ GRIDS = {
     "default": ["config/config.yaml"],
     "experiments": ["config/config.yaml", "config/experiments.yaml"],
     "paper": ["config/paper/config.yaml"],
+    # the paper grid with its transformers configs on vLLM as well (added with the vLLM backend)
+    "paper-vllm": ["config/paper/vllm-compare.yaml"],
 }
 
 

@@ -92,8 +92,10 @@ def run_play(
         mininterval=1.0,
         ascii=True,
     )
+    serving: dict[str, Any] = {}
     try:
         with load_backend(cfg, game) as backend:
+            serving = backend.provenance()
             result = play(
                 game,
                 instances,
@@ -111,6 +113,8 @@ def run_play(
         if cache:
             cache.close()
     meta = {"config_hash": config_hash, "identity": identity}
+    if serving:  # e.g. a launched vLLM server: its version is not among this venv's packages
+        meta["serving"] = serving
     records.write_table(result.turns, records.TURN_SCHEMA, transcripts_out, **meta)
     records.write_table(result.timing, records.TIMING_SCHEMA, timing_out, **meta)
     return {

@@ -346,7 +346,7 @@ def _check_chat(
     OpenAI-compatible server or provider renders them with its own template."""
     chat = model_entry.get("chat") or {}
     kind = kind_of(backend_entry)
-    if chat.get("template") and not kind.renders_prompts:
+    if chat.get("template") and not kind.applies_template(backend_entry):
         raise RegistryError(
             models_file,
             model,

@@ -33,7 +33,8 @@ def bits_per_weight(quant: str, entry: Mapping[str, Any]) -> int:
     """From the quant's name: GGUF file types, bitsandbytes, or "none" by the backend's dtype."""
     quant = quant.upper()
     if quant == "NONE":
-        dtype = str((entry.get("options") or {}).get("dtype", "float32"))
+        options = entry.get("options") or (entry.get("launch") or {}).get("options") or {}
+        dtype = str(options.get("dtype", "float32"))  # a launched server's own options
         return 32 if dtype == "float32" else 16
     if re.match(r"^(BF|F)(16|32)$", quant):
         return int(quant[-2:])
@@ -68,7 +69,8 @@ class PlayResources:
         """The weights plus 10% and 4 GB (KV cache, activations, CUDA), in whole GPUs."""
         if not backend_uses_gpu(self.entry):
             return 0
-        return max(1, math.ceil((self.weights_gb * 1.1 + 4) / GPU_MEMORY_GB))
+        needed = max(1, math.ceil((self.weights_gb * 1.1 + 4) / GPU_MEMORY_GB))
+        return kind_of(self.entry).gpus(self.entry, needed)
 
     @property
     def gpu_model(self) -> str | None:

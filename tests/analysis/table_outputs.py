@@ -192,7 +192,10 @@ def run_tables() -> dict[str, str]:
     intervals = clemscore[["model", "backend", "quant", "clemscore"]].assign(
         ci_low=[100.0, 10.0, NAN], ci_high=[100.0, 30.0, NAN], n_boot=200
     )
-    configs = runs.config_table(clemscore, intervals, ["bot"], ["llm-wrong"])
+    scores = clemscore[["model", "backend", "quant", "source"]].assign(
+        game="taboo", pct_played=[100.0, 50.0, 0.0], quality=[100.0, 40.0, NAN]
+    )
+    configs = runs.config_table(scores, intervals, ["bot"], ["llm-wrong"])
     matrix = clemscore[["model", "backend", "quant"]].assign(
         game="taboo",
         n_episodes=4,
@@ -221,7 +224,13 @@ def run_tables() -> dict[str, str]:
             "config_b": ["llm / c / Q8_0", "bot / c / none"],
             **{f: [1, 2] for f in runs.PAIRED_FIELDS},
         }
-    ).assign(mean_quality_diff=[-2.5, NAN], permutation_p=[0.0004, NAN], mcnemar_p=[0.5, 1.0])
+    ).assign(
+        mean_quality_diff=[-2.5, NAN],
+        permutation_p=[0.0004, NAN],
+        mcnemar_p=[0.5, 1.0],
+        permutation_min_p=[0.0001, 1.0],
+        mcnemar_min_p=[0.03125, 1.0],
+    )
     paired = runs.paired_table(comparisons, ["bot"])
     no_shots = runs.shot_comparisons(_episodes("bot", "taboo", [1], [100.0]), {}, ["bot"])
     nan_p = shots.assign(permutation_p=[NAN, 0.0004, 1.0], mcnemar_p=[1.0, NAN, 0.5])
@@ -325,13 +334,23 @@ def analysis_tables() -> dict[str, str]:
             "mcnemar_rejects": [4.0, 60.5],
         }
     )
+    # Since the study has Monte Carlo SEs, sizes and testable shares (simulation_table only;
+    # simulation_summary.tex keeps the old frame's bytes).
+    sim_table = sim_summary.assign(
+        episodes=[3, 60],
+        ci_coverage_se=[1.16, NAN],
+        permutation_testable=[0.0, 100.0],
+        permutation_rejects_se=[1.61, 2.83],
+        mcnemar_testable=[0.0, 100.0],
+        mcnemar_rejects_se=[1.39, 3.46],
+    )
     return {
         "regression.tex": latex.regression_table(fits, coefficients),
         "per_game.tex": latex.per_game_table(per_game),
         "brackets.tex": latex.bracket_table(brackets, anova),
         "tukey.tex": latex.tukey_table(tukey),
         "models.tex": latex.models_table(models),
-        "simulation_table.tex": latex.simulation_table(sim_summary),
+        "simulation_table.tex": latex.simulation_table(sim_table),
         "simulation_summary.tex": _simulation_summary(sim_summary),
     }
 

@@ -81,7 +81,6 @@ def test_server_that_dies_while_starting_is_an_infra_error(make_config) -> None:
 @pytest.mark.parametrize(
     ("launch", "chat", "problem"),
     [
-        ({"server": "vllm"}, {}, "launching a 'vllm' server is not supported"),
         ({"server": "llama_cpp"}, {"template": "{{ x }}"}, "cannot apply chat.template"),
     ],
 )

@@ -114,6 +114,12 @@ def test_simulation_macros():
             "ci_coverage": [94.75, 95.0],
             "permutation_rejects": [5.25, 61.0],
             "mcnemar_rejects": [3.0, 40.5],
+            # Monte Carlo SEs and testable shares (the study's summary since it has them)
+            "ci_coverage_se": [0.79, 0.77],
+            "permutation_testable": [100.0, 100.0],
+            "permutation_rejects_se": [1.11, 2.44],
+            "mcnemar_testable": [100.0, 100.0],
+            "mcnemar_rejects_se": [0.85, 2.45],
         }
     )
     m = macros.Macros()

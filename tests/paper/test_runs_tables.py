@@ -32,27 +32,26 @@ def test_synthetic_models_from_the_registry():
 
 
 def test_config_table_labels_and_orders():
-    clemscore = pd.DataFrame(
+    matrix = pd.DataFrame(
         {
             "model": ["bot", "llm"],
             "backend": "b",
             "quant": "none",
             "source": "clemgrid",
-            "n_games": 1,
-            "avg_pct_played": [100.0, 50.0],
-            "avg_quality": [100.0, 40.0],
-            "clemscore": [100.0, 20.0],
+            "game": "taboo",
+            "pct_played": [100.0, 50.0],
+            "quality": [100.0, 40.0],
         }
     )
-    intervals = clemscore[["model", "backend", "quant", "clemscore"]].assign(
+    intervals = matrix[["model", "backend", "quant"]].assign(
         ci_low=[100.0, 10.0], ci_high=[100.0, 30.0], n_boot=200
     )
-    table = runs.config_table(clemscore, intervals, ["bot"])
+    table = runs.config_table(matrix, intervals, ["bot"])
     assert table["model"].tolist() == ["llm", "bot"]  # language models first
     assert table["player"].tolist() == ["LLM", "synthetic"]
     assert table["label"].tolist() == ["llm / b / none", "bot / b / none [synthetic]"]
     tex = latex.runs_config_table(table)
-    assert "bot & b & none & synthetic & 100.00 & [100.00, 100.00]" in tex
+    assert "bot & b & none & synthetic & 1 & 100.00 & [100.00, 100.00]" in tex
     assert tex.count("\\midrule") == 2  # header, then between models and synthetic players
 
 
@@ -89,3 +88,79 @@ def test_empty_comparisons_give_empty_tables():
     shots = runs.shot_comparisons(_episodes("bot", "taboo", [1], [100.0]), {}, ["bot"])
     assert shots.empty and "player" in shots.columns
     assert "(none in this run)" in latex.runs_shot_table(shots)
+
+
+ZERO_SHOT = [
+    "taboo",
+    "imagegame",
+    "referencegame",
+    "wordle",
+    "wordle_withclue",
+    "privateshared",
+    "wordle_withcritic",
+]
+
+
+def test_clemscores_are_compared_over_the_common_zero_shot_games():
+    """A config with 14 games (7 zero-shot + their few-shot variants) and one with the 7
+    zero-shot games: both clemscores average the same 7 games; the variants stand apart."""
+    base_games = {f"{g}+1shot": g for g in ZERO_SHOT}
+    rows = []
+    for model, games in (("both", ZERO_SHOT + list(base_games)), ("zero", ZERO_SHOT)):
+        for game in games:
+            few = "+1shot" in game
+            rows.append(
+                {
+                    "model": model,
+                    "backend": "b",
+                    "quant": "none",
+                    "source": "clemgrid",
+                    "game": game,
+                    "pct_played": 100.0 if few else 50.0,
+                    "quality": 100.0 if few else 40.0,
+                }
+            )
+    matrix = pd.DataFrame(rows)
+    intervals = pd.DataFrame(
+        {"model": ["both", "zero"], "backend": "b", "quant": "none", "ci_low": 0.0}
+    ).assign(ci_high=50.0, n_boot=10)
+    table = runs.config_table(matrix, intervals, [], base_games=base_games).set_index("model")
+    assert table.loc["both", "clemscore"] == table.loc["zero", "clemscore"] == 20.0
+    assert (table["n_games"] == 7).all() and table["complete"].all()
+    assert table.loc["both", "clemscore_kshot"] == 100.0 and table.loc["both", "n_kshot_games"] == 7
+    assert pd.isna(table.loc["zero", "clemscore_kshot"])
+    # Before: the 14-game config averaged in its variants (75 % played x 70 quality).
+    from clemgrid import scoring
+
+    assert scoring.clemscores(matrix).set_index("model").loc["both", "clemscore"] == 52.5
+    partial = runs.config_table(
+        matrix[matrix["game"] != "taboo"].assign(), intervals, [], base_games=base_games
+    )
+    assert partial["n_games"].tolist() == [6, 6]
+    missing = pd.concat([matrix, matrix.iloc[[0]].assign(model="one", game="taboo")])
+    intervals3 = pd.concat([intervals, intervals.iloc[[0]].assign(model="one")])
+    table3 = runs.config_table(missing, intervals3, [], base_games=base_games).set_index("model")
+    assert not table3.loc["one", "complete"] and table3.loc["zero", "complete"]
+    assert "$^\\dagger$" in latex.runs_config_table(table3.reset_index())
+
+
+def test_synthetic_few_shot_rows_are_a_a_checks_and_untestable_tests_say_so():
+    episodes = pd.concat(
+        [
+            _episodes("llm", "taboo", [1, 1, 0], [100.0, 50.0, np.nan]),
+            _episodes("llm", "taboo+1shot", [1, 1, 1], [100.0, 100.0, 50.0]),
+            _episodes("bot", "taboo", [1, 1, 1], [100.0] * 3),
+            _episodes("bot", "taboo+1shot", [1, 0, 1], [100.0, np.nan, 0.0]),
+        ]
+    )
+    table = runs.shot_comparisons(episodes, {"taboo+1shot": "taboo"}, ["bot"], n_resamples=99)
+    assert table.set_index("model")["comparison"].to_dict() == {
+        "llm": runs.FEW_SHOT,
+        "bot": runs.AA_CHECK,
+    }
+    # One discordant pair, one nonzero difference: the smallest attainable p is 1.
+    assert not table["permutation_testable"].any() and not table["mcnemar_testable"].any()
+    assert runs.rejects(table, "permutation") == runs.rejects(table, "mcnemar") == 0
+    tex = latex.runs_shot_table(table)
+    assert "A/A check" in tex and tex.count("n.t.\\,(1.000)") == 4  # not p = 1
+    assert "not testable (min p 1.000)" in runs.shots_markdown(table)

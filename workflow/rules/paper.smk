@@ -23,13 +23,21 @@ rule macros:
         tukey=rules.size_statistics.output.tukey,
         models=rules.size_statistics.output.models,
         tsne=rules.size_statistics.output.tsne,
+        sensitivity=rules.size_sensitivity.output.table,
+        robust=rules.size_sensitivity.output.tests,
         configs=rules.run_tables.output.configs,
         games=rules.run_tables.output.games,
         shots=rules.run_tables.output.shots,
         paired=rules.run_tables.output.paired,
         simulation=rules.simulation_study.output.summary,
         agreement=rules.agreement.output.summary,
+        agreement_games=rules.agreement.output.games,
         turn_taking=rules.turn_taking.output.summary,
+        factors=[
+            rules.factor_analyses.output[key]
+            for key in ("data", "settings", "groups", "tests", "pairwise")
+            + ("per_game_size", "per_game_factors", "correlations", "stability")
+        ],
     output:
         macros="results/analysis/macros.tex",
     log:
@@ -39,7 +47,7 @@ rule macros:
     params:
         stats=rules.size_statistics.params.settings,
         bootstrap=config["bootstrap"],
-        simulation=config["simulation"],
+        simulation=rules.simulation_study.params.study,
         turn_taking_notes=rules.turn_taking.params.notes,
     script:
         "../scripts/write_macros.py"
@@ -56,6 +64,9 @@ rule paper:
                 "introduction",
                 "method",
                 "published",
+                "published_uncertainty",
+                "size_robustness",
+                "factors",
                 "runs",
                 "limitations",
                 "appendix",
@@ -71,6 +82,8 @@ rule paper:
         models=rules.size_statistics.output.models_tex,
         tsne=rules.size_statistics.output.tsne_pdf,
         smooth=rules.size_statistics.output.smooth_pdf,
+        sensitivity=rules.size_sensitivity.output.table_tex,
+        robust=rules.size_sensitivity.output.tests_tex,
         profiles=rules.published_figures.output.profiles_pdf,
         size_figure=rules.published_figures.output.size_pdf,
         all_profiles_1=rules.published_figures.output.all_profiles_1_pdf,
@@ -87,6 +100,14 @@ rule paper:
         simulation=rules.simulation_table.output.tex,
         agreement=rules.agreement.output.tex,
         turn_taking=rules.turn_taking.output.tex,
+        published_uncertainty=rules.published_uncertainty.output.macros,
+        published_tests=rules.published_uncertainty.output.comparisons_tex,
+        published_intervals=rules.published_uncertainty.output.configs_tex,
+        factors=[
+            rules.factor_analyses.output[key]
+            for key in ("tests_tex", "groups_tex", "per_game_tex", "stability_tex")
+            + ("correlations_pdf", "tsne_pdf")
+        ],
     output:
         pdf=report(
             "results/paper/paper.pdf",

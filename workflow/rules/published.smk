@@ -10,6 +10,7 @@ localrules:
     regressions,
     size_statistics,
     published_figures,
+    published_uncertainty,
 
 
 rule published_matrix:
@@ -63,6 +64,9 @@ rule characteristics_join:
 rule paper_tables:
     input:
         clemscore=rules.published_matrix.output.clemscore,
+        # Rows the score file lacks: the leaderboard's, and Table 4's tuning data.
+        leaderboard=workflow.source_path("../../resources/clembench_v1.6/results.csv"),
+        joined=rules.characteristics_join.output.joined,
     output:
         csv=report(
             "results/analysis/tables/table{number}.csv",
@@ -254,3 +258,143 @@ rule published_figures:
         profile_models=config["published"]["profile_models"],
     script:
         "../scripts/published_figures.py"
+
+
+# Uncertainty of the published numbers (clemgrid.analysis.published_uncertainty): intervals
+# from the summaries and episode counts, tests of the route and quantisation comparisons, and
+# the check of the summary-based intervals against the episodes of the fidelity fixtures.
+rule published_uncertainty:
+    input:
+        matrix=rules.published_matrix.output.matrix,
+        # The fidelity fixtures' index file; the episodes are in the folder beside it.
+        fixture_sources=workflow.source_path("../../tests/fidelity/sources.json"),
+    output:
+        games="results/analysis/published_uncertainty/games.csv",
+        clemscores="results/analysis/published_uncertainty/clemscores.csv",
+        comparisons=report(
+            "results/analysis/published_uncertainty/comparisons.csv",
+            caption="../report/published_uncertainty.rst",
+            category="Published v1.6 data",
+            subcategory="Uncertainty",
+            labels={"table": "route and quantisation tests"},
+        ),
+        game_tests="results/analysis/published_uncertainty/game_tests.csv",
+        agreement="results/analysis/published_uncertainty/agreement.csv",
+        comparisons_tex="results/analysis/published_uncertainty/comparisons.tex",
+        configs_tex="results/analysis/published_uncertainty/configs.tex",
+        macros="results/analysis/published_uncertainty/macros.tex",
+    log:
+        "logs/published_uncertainty/published_uncertainty.log",
+    conda:
+        "../../envs/clemgrid.yaml"
+    params:
+        bootstrap=config["bootstrap"],
+        # The fixtures' folder in the repository (source_path copies files, not folders).
+        fixtures=os.path.join(workflow.basedir, "tests", "fidelity", "fixtures"),
+    script:
+        "../scripts/published_uncertainty.py"
+
+
+# Issue 16.2: how the size slope moves with the subset (rule variants, leave-one-out, estimated
+# sizes, open weights, all models, top bracket) and tests beside the bracket ANOVA and the
+# smooth curves (analysis.size_sensitivity).
+rule size_sensitivity:
+    input:
+        joined=rules.characteristics_join.output.joined,
+        mapping=workflow.source_path("../../resources/mapping/model_names.csv"),
+    output:
+        table=report(
+            "results/analysis/size_sensitivity/sensitivity.csv",
+            caption="../report/size_sensitivity.rst",
+            category="Published v1.6 data",
+            subcategory="Size statistics",
+            labels={"table": "size slope sensitivity"},
+        ),
+        tests=report(
+            "results/analysis/size_sensitivity/tests.csv",
+            caption="../report/size_sensitivity.rst",
+            category="Published v1.6 data",
+            subcategory="Size statistics",
+            labels={"table": "robustness tests"},
+        ),
+        table_tex="results/analysis/size_sensitivity/sensitivity.tex",
+        tests_tex="results/analysis/size_sensitivity/tests.tex",
+    log:
+        "logs/size_sensitivity/size_sensitivity.log",
+    localrule: True
+    conda:
+        "../../envs/clemgrid.yaml"
+    params:
+        settings=config["published"]["size_statistics"],
+    script:
+        "../scripts/size_sensitivity.py"
+
+
+# Seed 003's factor programme (clemgrid.analysis.factor_analyses, factor_maps): tests by
+# tuning, architecture family, commercial and multilingual flags, per-game analyses, the game x
+# game correlations and t-SNE over several perplexities and seeds; the tests are replicated on
+# clembench's results.csv.
+localrules:
+    factor_analyses,
+
+
+rule factor_analyses:
+    input:
+        clemscore=rules.published_matrix.output.clemscore,
+        matrix=rules.published_matrix.output.matrix,
+        characteristics=workflow.source_path(
+            "../../resources/clembench_v1.6/model_characteristics.csv"
+        ),
+        mapping=workflow.source_path("../../resources/mapping/model_names.csv"),
+        results=workflow.source_path("../../resources/clembench_v1.6/results.csv"),
+        results_mapping=workflow.source_path(
+            "../../resources/mapping/results_names.csv"
+        ),
+    output:
+        data="results/analysis/factors/data.csv",
+        settings="results/analysis/factors/settings.csv",
+        groups="results/analysis/factors/groups.csv",
+        tests=report(
+            "results/analysis/factors/tests.csv",
+            caption="../report/factors.rst",
+            category="Published v1.6 data",
+            subcategory="Factors",
+            labels={"table": "factor tests"},
+        ),
+        pairwise="results/analysis/factors/pairwise.csv",
+        per_game_size="results/analysis/factors/per_game_size.csv",
+        per_game_factors="results/analysis/factors/per_game_factors.csv",
+        correlations="results/analysis/factors/correlations.csv",
+        dropped="results/analysis/factors/dropped.csv",
+        tsne="results/analysis/factors/tsne.csv",
+        stability="results/analysis/factors/stability.csv",
+        tests_tex="results/analysis/factors/tests.tex",
+        groups_tex="results/analysis/factors/groups.tex",
+        per_game_tex="results/analysis/factors/per_game.tex",
+        stability_tex="results/analysis/factors/stability.tex",
+        correlations_pdf="results/analysis/figures/correlations.pdf",
+        correlations_png=report(
+            "results/analysis/figures/correlations.png",
+            caption="../report/factors.rst",
+            category="Published v1.6 data",
+            subcategory="Factors",
+            labels={"figure": "game x game correlations"},
+        ),
+        tsne_pdf="results/analysis/figures/tsne_grid.pdf",
+        tsne_png=report(
+            "results/analysis/figures/tsne_grid.png",
+            caption="../report/factors.rst",
+            category="Published v1.6 data",
+            subcategory="Factors",
+            labels={"figure": "t-SNE grid"},
+        ),
+    log:
+        "logs/factor_analyses/factor_analyses.log",
+    benchmark:
+        "benchmarks/factor_analyses/factor_analyses.tsv"
+    conda:
+        "../../envs/clemgrid.yaml"
+    params:
+        settings=config["published"]["factors"],
+    script:
+        "../scripts/factor_analyses.py"

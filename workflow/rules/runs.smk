@@ -10,7 +10,6 @@ localrules:
 rule run_tables:
     input:
         matrix=rules.aggregate.output.matrix,
-        clemscore=rules.aggregate.output.clemscore,
         intervals=rules.clemscore_intervals.output.intervals,
         comparisons=rules.clemscore_intervals.output.comparisons,
         scores=grid_outputs(rules.score.output.scores),

@@ -34,7 +34,11 @@ rule simulation_study:
         "../../envs/clemgrid.yaml"
     threads: workflow.cores
     params:
-        study=config["simulation"],
+        # At the grid's own number of instances per experiment, and at the full sets.
+        study={
+            **config["simulation"],
+            "per_experiment": config["instances"]["per_experiment"],
+        },
         bootstrap=config["bootstrap"],
     script:
         "../scripts/simulation_study.py"

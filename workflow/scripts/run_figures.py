@@ -11,7 +11,7 @@ with job_log(snakemake.log[0]) as log:
     games = sorted(matrix["game"].unique())
     out = snakemake.output
     figures.save_figure(
-        figures.profile_figure(matrix, configs, ncols=3, games=games, panel=(3.0, 2.4)),
+        figures.profile_figure(matrix, configs, ncols=2, games=games, panel=(3.2, 2.6)),
         Path(out.profiles_pdf).with_suffix(""),
     )
     figures.save_figure(figures.interval_figure(configs), Path(out.intervals_pdf).with_suffix(""))

@@ -17,17 +17,20 @@ with job_log(snakemake.log[0]) as log:
     synthetic = snakemake.params.synthetic
     misconfigured = snakemake.params.misconfigured
     out = snakemake.output
+    base_games = {name: spec.base_name for name, spec in GAMES.items()}
+    # Clemscores over the common zero-shot game set (the intervals are bootstrapped over it).
     configs = runs.config_table(
-        pd.read_parquet(snakemake.input.clemscore),
+        pd.read_parquet(snakemake.input.matrix),
         pd.read_csv(snakemake.input.intervals),
         synthetic,
         misconfigured,
+        base_games,
     )
     games = runs.game_table(pd.read_parquet(snakemake.input.matrix), synthetic, misconfigured)
     episodes = pd.concat([pd.read_parquet(f) for f in snakemake.input.scores], ignore_index=True)
     shots = runs.shot_comparisons(
         episodes,
-        {name: spec.base_name for name, spec in GAMES.items()},
+        base_games,
         synthetic,
         seed=snakemake.params.seed,
         misconfigured=misconfigured,

@@ -1,5 +1,6 @@
 import pandas as pd
 
+from clemgrid.analysis import factor_report, size_sensitivity
 from clemgrid.analysis import macros as m
 from clemgrid.workflow_io import job_log
 
@@ -33,6 +34,7 @@ with job_log(snakemake.log[0]) as log:
         pd.read_csv(i.models),
         {"perplexity": params.stats["tsne_perplexity"], "n": len(pd.read_csv(i.tsne))},
     )
+    size_sensitivity.sensitivity_macros(macros, pd.read_csv(i.sensitivity), pd.read_csv(i.robust))
     m.runs_macros(
         macros,
         pd.read_csv(i.configs),
@@ -42,7 +44,9 @@ with job_log(snakemake.log[0]) as log:
         params.bootstrap,
     )
     m.simulation_macros(macros, pd.read_csv(i.simulation), params.simulation, params.bootstrap)
-    m.agreement_macros(macros, pd.read_csv(i.agreement))
+    m.agreement_macros(macros, pd.read_csv(i.agreement), pd.read_csv(i.agreement_games))
     m.turn_taking_macros(macros, pd.read_csv(i.turn_taking), params.turn_taking_notes)
+    m.experiments_macros(macros, pd.read_csv(i.configs), pd.read_csv(i.turn_taking))
+    factor_report.factor_macros(macros, i.factors)
     macros.write(snakemake.output.macros)
     log.info("%d macros", len(macros))

@@ -33,10 +33,13 @@ from matplotlib.ticker import FuncFormatter
 from clemgrid.analysis import settings
 from clemgrid.analysis.published import GAMES
 
-PLAYED = "#3b75af"  # blue: %played
-QUALITY = "#9c6b30"  # brown: quality (Figures 2, 4)
-QUALITY_LINE = "#ef8636"  # orange: quality (Figure 6)
-BRACKET_COLOURS = ["#9ecae1", "#6baed6", "#3182bd", "#08519c"]
+# Colours that stay apart in greyscale (dark blue against light orange; a light-to-dark ramp for
+# the brackets): tests/analysis/test_figure_readability.py checks their contrast.
+PLAYED = "#0b3c72"  # dark blue: %played
+QUALITY = "#f0a830"  # light orange: quality (Figures 2, 4)
+QUALITY_LINE = QUALITY  # quality as a line (Figure 6)
+BRACKET_COLOURS = ["#c6dbef", "#6baed6", "#2171b5", "#08306b"]
+FONT = 8  # points at drawn size: tick labels, legends, titles of small panels
 KEYS = ["model", "backend", "quant", "source"]
 DPI = 150
 
@@ -101,23 +104,20 @@ def profile_figure(
         ax.axhline(100, color="0.8", linewidth=0.8, zorder=0)
         # the route on a line of its own keeps titles within narrow panels
         title = _label(row).replace(" (", "\n(").replace(" [", "\n[")
-        ax.set_title(f"{title}\nclemscore {row['clemscore']:.2f}", fontsize=8)
+        ax.set_title(f"{title}\nclemscore {row['clemscore']:.2f}", fontsize=FONT)
+        # vertical labels: slanted ones' boxes overlap and long names run into the neighbours
         ax.set_xticks(
-            x,
-            [g.replace("wordle_with", "wordle+") for g in games],
-            rotation=60,
-            ha="right",
-            fontsize=7,
+            x, [g.replace("wordle_with", "wordle+") for g in games], rotation=90, fontsize=FONT
         )
         ax.set_ylim(0, 105)
-        ax.tick_params(axis="y", labelsize=7)
+        ax.tick_params(axis="y", labelsize=FONT)
     for ax in axes.flat[len(scores) :]:
         ax.set_visible(False)
     figure.legend(
         handles=[Patch(color=PLAYED, label="% played"), Patch(color=QUALITY, label="quality")],
         loc="outside upper center",
         ncols=2,
-        fontsize=8,
+        fontsize=FONT,
     )
     return figure
 
@@ -179,7 +179,7 @@ def size_figure(frame: pd.DataFrame, fit_frame: pd.DataFrame | None = None) -> F
     ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
     ax.set_xlabel("parameters (billions, log scale)")
     ax.set_ylabel("clemscore")
-    ax.legend(fontsize=8, loc="upper left")
+    ax.legend(fontsize=FONT + 1, loc="upper left")  # drawn at 6.4 in, printed at about 5
     return figure
 
 
@@ -188,11 +188,12 @@ def bracket_figure(frame: pd.DataFrame) -> Figure:
     ordered = frame.sort_values(["bracket", "clemscore"], kind="stable").reset_index(drop=True)
     brackets = list(ordered["bracket"].cat.categories)
     colours = ordered["bracket"].cat.codes.map(lambda i: BRACKET_COLOURS[i % len(BRACKET_COLOURS)])
-    figure = Figure(figsize=(6.4, 0.2 * len(ordered) + 1.2), layout="constrained")
+    # drawn near its printed width (0.8 of the text width); 9 pt labels print at 7 pt or more
+    figure = Figure(figsize=(5.1, 0.2 * len(ordered) + 1.2), layout="constrained")
     ax = figure.subplots()
     y = np.arange(len(ordered))
     ax.barh(y, ordered["clemscore"], color=colours)
-    ax.set_yticks(y, [_label(r) for _, r in ordered.iterrows()], fontsize=7)
+    ax.set_yticks(y, [_label(r) for _, r in ordered.iterrows()], fontsize=FONT + 1)
     for _, part in ordered.groupby("bracket", observed=True):
         ax.vlines(
             part["clemscore"].mean(),
@@ -206,7 +207,8 @@ def bracket_figure(frame: pd.DataFrame) -> Figure:
     ax.set_xlabel("clemscore")
     handles = [Patch(color=BRACKET_COLOURS[i], label=b) for i, b in enumerate(brackets)]
     handles.append(Line2D([], [], color="0.2", label="bracket mean"))
-    ax.legend(handles=handles, fontsize=7, loc="lower right")
+    ax.legend(handles=handles, fontsize=FONT + 1, loc="lower right")
+    ax.tick_params(axis="x", labelsize=FONT + 1)
     return figure
 
 
@@ -227,14 +229,14 @@ def dynamics_figure(
         ax.plot(x, part["pct_played"].to_numpy(), color=PLAYED, marker=".", linewidth=1)
         ax.plot(x, part["quality"].to_numpy(), color=QUALITY_LINE, marker=".", linewidth=1)
         ax.set_ylim(-5, 105)
-        ax.set_ylabel(game.replace("wordle_with", "wordle+"), fontsize=8)
-        ax.tick_params(axis="y", labelsize=7)
+        ax.set_ylabel(game.replace("wordle_with", "wordle+"), fontsize=FONT)
+        ax.tick_params(axis="y", labelsize=FONT)
         ax.grid(axis="y", color="0.9")
     axes[-1].set_xticks(
         x,
         [f"{_label(r)} ({r['params_b']:g}B)" for _, r in ordered.iterrows()],
         rotation=90,
-        fontsize=6,
+        fontsize=FONT,
     )
     figure.legend(
         handles=[
@@ -315,10 +317,12 @@ def tsne_figure(embedding: pd.DataFrame, annotate: int = 6) -> Figure:
     return figure
 
 
-def interval_figure(table: pd.DataFrame) -> Figure:
+def interval_figure(table: pd.DataFrame, width: float = 5.1) -> Figure:
     """Clemscore of each config with its interval (``ci_low``, ``ci_high``), one row per
-    config in ``table``'s order; rows whose ``player`` is "synthetic" are drawn hollow."""
-    figure = Figure(figsize=(5.6, 0.4 * len(table) + 1.1), layout="constrained")
+    config in ``table``'s order; rows whose ``player`` is "synthetic" are drawn hollow. Drawn
+    at its printed ``width`` (inches; 0.8 of the paper's text width), labels on two lines
+    (model, then the rest), so that its text prints at the size it is set in."""
+    figure = Figure(figsize=(width, 0.45 * len(table) + 1.1), layout="constrained")
     ax = figure.subplots()
     y = np.arange(len(table))[::-1]
     synthetic = (table["player"] == "synthetic").to_numpy()
@@ -341,10 +345,12 @@ def interval_figure(table: pd.DataFrame) -> Figure:
         zorder=3,
         label="synthetic player",
     )
-    ax.set_yticks(y, [_label(r) for _, r in table.iterrows()], fontsize=8)
+    labels = [_label(r).replace(" / ", "\n", 1) for _, r in table.iterrows()]
+    ax.set_yticks(y, labels, fontsize=FONT)
     ax.set_xlim(-2, 102)
     ax.set_ylim(-0.7, len(table) - 0.3)
-    ax.set_xlabel(f"clemscore (bootstrap {settings.percent()} % CI)")
+    ax.tick_params(axis="x", labelsize=FONT)
+    ax.set_xlabel(f"clemscore (bootstrap {settings.percent()} % CI)", fontsize=FONT + 1)
     ax.grid(axis="x", color="0.9")
-    ax.legend(fontsize=7, loc="best")
+    ax.legend(fontsize=FONT, loc="best")
     return figure

@@ -227,19 +227,35 @@ def models_table(models: pd.DataFrame) -> str:
     return render.latex(models, columns)
 
 
+def _rate(name: str, test: str | None = None) -> Callable[[Any], str]:
+    """A simulated rate in percent with its Monte Carlo SE in parentheses; ``n.t.`` for a test
+    that could not reach alpha in any repetition (its 0 % says nothing about the method)."""
+
+    def cell(r: Any) -> str:
+        if test is not None and getattr(r, f"{test}_testable") == 0:
+            return "n.t."
+        if _missing(getattr(r, name)):
+            return MISSING
+        return f"{number(getattr(r, name), 1)}\\,({number(getattr(r, f'{name}_se'), 1)})"
+
+    return cell
+
+
 def simulation_table(summary: pd.DataFrame) -> str:
-    """The simulation study's summary: per scenario the two players' true and mean estimated
-    clemscores, CI coverage and the rejection rates of both paired tests (percent)."""
+    """The simulation study's summary: per scenario and size the two players' true and mean
+    estimated clemscores, CI coverage and the rejection rates of both paired tests (percent,
+    Monte Carlo SE in parentheses)."""
     columns = [
         _text("scenario", "Scenario"),
+        _integer("episodes", "Episodes"),
         _integer("repetitions", "Runs"),
         _number("true_clemscore_a", "True A"),
         _number("true_clemscore_b", "True B"),
         _number("mean_estimate_a", "Mean est.\\ A"),
         _number("mean_estimate_b", "Mean est.\\ B"),
-        _number("ci_coverage", "CI coverage", 1),
-        _number("permutation_rejects", "Perm.\\ rejects", 1),
-        _number("mcnemar_rejects", "McNemar rejects", 1),
+        _raw("CI coverage", _rate("ci_coverage"), "r"),
+        _raw("Perm.\\ rejects", _rate("permutation_rejects", "permutation"), "r"),
+        _raw("McNemar rejects", _rate("mcnemar_rejects", "mcnemar"), "r"),
     ]
     return render.latex(summary, columns)
 
@@ -267,14 +283,23 @@ def _config_cells(r: Any) -> list[str]:
     return [c.cell(r, "latex") for c in CONFIG_COLUMNS]
 
 
+def _games(r: Any) -> str:
+    """Zero-shot games a config played, daggered where that is not the whole common set (its
+    clemscore is then not compared with the others)."""
+    return f"{integer(r.n_games)}" + ("" if r.complete else "$^\\dagger$")
+
+
 def runs_config_table(table: pd.DataFrame) -> str:
-    """Our configs: clemscore with its bootstrap interval, average %played and quality."""
+    """Our configs over the common (zero-shot) game set: clemscore with its bootstrap
+    interval, average %played and quality; the few-shot variants' clemscore apart."""
     columns = [
         *CONFIG_COLUMNS,
+        _raw("Games", _games, "r"),
         _number("clemscore", "Clemscore"),
         _interval("ci_low", "ci_high"),
         _number("avg_pct_played", "\\% played"),
         _number("avg_quality", "Quality"),
+        _number("clemscore_kshot", "$k$-shot"),
     ]
     return render.latex(table, columns, _blocks(table["player"]))
 
@@ -296,16 +321,30 @@ def _pair(a: str, b: str, format: Callable[[Any], str] = number) -> Callable[[An
     return lambda r: f"{format(getattr(r, a))} / {format(getattr(r, b))}"
 
 
+def tested_p(test: str) -> Callable[[Any], str]:
+    """A test's p-value, or ``n.t.`` with its smallest attainable p-value where that is not
+    below alpha (not testable at this n: p = 1 would read as evidence of no difference)."""
+
+    def cell(r: Any) -> str:
+        if not getattr(r, f"{test}_testable"):
+            return f"n.t.\\,({p_value(getattr(r, f'{test}_min_p'))})"
+        return p_value(getattr(r, f"{test}_p"))
+
+    return cell
+
+
 def runs_shot_table(table: pd.DataFrame) -> str:
-    """Zero- vs few-shot: the same config on a game and on its k-shot variant, paired by instance."""
+    """Zero- vs few-shot: the same config on a game and on its k-shot variant, paired by
+    instance; a synthetic player's rows are A/A checks (its skill ignores the prompt)."""
     columns = [
         *CONFIG_COLUMNS,
         _text("variant", "Variant"),
+        _text("comparison", "Compares"),
         _raw("\\% played (0 / $k$)", _pair("pct_played_base", "pct_played_variant"), "r"),
         _raw("Quality (0 / $k$)", _pair("quality_base", "quality_variant"), "r"),
         _number("mean_quality_diff", "$\\Delta$ quality"),
-        _p("permutation_p", "$p_{\\mathrm{perm}}$"),
-        _p("mcnemar_p", "$p_{\\mathrm{McN}}$"),
+        _raw("$p_{\\mathrm{perm}}$", tested_p("permutation"), "r"),
+        _raw("$p_{\\mathrm{McN}}$", tested_p("mcnemar"), "r"),
     ]
     return render.latex(table, columns, _blocks(table["player"]) if len(table) else ())
 
@@ -320,9 +359,9 @@ def runs_paired_table(table: pd.DataFrame) -> str:
         _text("config_b", "Config B"),
         _integer("n_pairs", "Pairs"),
         _number("mean_quality_diff", "$\\Delta$ quality"),
-        _p("permutation_p", "$p_{\\mathrm{perm}}$"),
+        _raw("$p_{\\mathrm{perm}}$", tested_p("permutation"), "r"),
         _raw("A/B only played", _pair("played_a_only", "played_b_only", integer), "r"),
-        _p("mcnemar_p", "$p_{\\mathrm{McN}}$"),
+        _raw("$p_{\\mathrm{McN}}$", tested_p("mcnemar"), "r"),
     ]
     return render.latex(table, columns)
 

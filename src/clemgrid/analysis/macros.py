@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from clemgrid.analysis import latex, regression, settings
+from clemgrid.analysis import latex, regression, run_prose, settings
 from clemgrid.analysis.published import COMMAND_R_PLUS, LLAMA3_8B, LLAMA3_70B, SOURCE
 from clemgrid.analysis.tables import FOUND
 
@@ -323,7 +323,18 @@ def runs_macros(
 ) -> None:
     """What the text says about our runs, whatever the grid: counts, the best language-model
     config with its interval, backend spreads, the few-shot and paired comparisons; one
-    clemscore/CI triple per config (``\\Run<model><backend><quant>Clemscore``)."""
+    clemscore/CI triple per config (``\\Run<model><backend><quant>Clemscore``). Clemscores
+    are compared over the common zero-shot game set only (configs that played all of it);
+    sentences that state a result come from :mod:`run_prose`."""
+    from clemgrid.analysis import runs
+    from clemgrid.games.registry import GAMES
+
+    common = runs.zero_shot(games["game"].unique(), {n: g.base_name for n, g in GAMES.items()})
+    macros.integer("RunsCommonGames", len(common), "zero-shot games, the common game set")
+    macros.add("RunsCommonSentence", run_prose.common_games(configs, common))
+    macros.add("RunsFloorSentence", run_prose.floor(configs, games), "floor effects")
+    macros.add("RunsTopSentence", run_prose.top(configs), "best language model vs runner-up")
+    ranked = configs[configs["complete"].astype(bool)] if len(configs) else configs
     models = configs[configs["player"] != "synthetic"]
     synthetic = configs[configs["player"] == "synthetic"]
     macros.integer("RunsConfigs", len(configs), "configs of our grid")
@@ -343,17 +354,18 @@ def runs_macros(
     macros.flag("RunsHaveSynthetic", len(synthetic) > 0, "any synthetic config?")
     macros.text("RunsSyntheticList", ", ".join(sorted(synthetic["model"].unique())) or "none")
     macros.text("RunsModelList", ", ".join(sorted(models["model"].unique())) or "none")
-    top = models.sort_values("clemscore", ascending=False, kind="stable").head(1)
+    ranked_models = ranked[ranked["player"] != "synthetic"]
+    top = ranked_models.sort_values("clemscore", ascending=False, kind="stable").head(1)
     row = top.iloc[0] if len(top) else None
     macros.text("RunsTopLabel", row["label"] if row is not None else "none")
     for name, column in (("Clemscore", "clemscore"), ("Low", "ci_low"), ("High", "ci_high")):
         macros.number(f"RunsTop{name}", row[column] if row is not None else None)
-    width = configs["ci_high"] - configs["ci_low"]
+    width = ranked["ci_high"] - ranked["ci_low"]
     macros.number("RunsMaxCIWidth", width.max() if len(width) else None)
     macros.number("RunsMedianCIWidth", width.median() if len(width) else None)
     spreads = (
-        models.groupby(["model", "quant"])["clemscore"].agg(["max", "min", "count"])
-        if len(models)
+        ranked_models.groupby(["model", "quant"])["clemscore"].agg(["max", "min", "count"])
+        if len(ranked_models)
         else pd.DataFrame(columns=["max", "min", "count"])
     )
     spreads = spreads[spreads["count"] > 1]
@@ -365,16 +377,13 @@ def runs_macros(
     )
     macros.flag("RunsHavePairs", len(paired) > 0, "any paired backend test?")
     macros.integer("RunsPairedTests", len(paired))
-    macros.integer(
-        "RunsPairedQualityRejects",
-        (paired["permutation_p"] < settings.ALPHA).sum() if len(paired) else 0,
-        "permutation tests with p < .05",
+    testable = {t: paired[f"{t}_testable"].astype(bool) for t in runs.TESTS} if len(paired) else {}
+    macros.flag(
+        "RunsPairedTable",
+        any(column.any() for column in testable.values()),
+        "any paired test testable at its n? (else no table: a table of n.t. says nothing)",
     )
-    macros.integer(
-        "RunsPairedPlayedRejects",
-        (paired["mcnemar_p"] < settings.ALPHA).sum() if len(paired) else 0,
-        "McNemar tests with p < .05",
-    )
+    macros.add("RunsPairedSentence", run_prose.tests(paired, "per-game comparison"))
     macros.flag("RunsHaveShots", len(shots) > 0, "a game and its few-shot variant?")
     macros.integer("RunsShotComparisons", len(shots))
     model_shots = shots[shots["player"] != "synthetic"] if len(shots) else shots
@@ -386,13 +395,13 @@ def runs_macros(
         else None,
         note="mean few-shot - zero-shot %played, language models",
     )
-    macros.integer(
-        "RunsShotRejects",
-        ((shots["permutation_p"] < settings.ALPHA) | (shots["mcnemar_p"] < settings.ALPHA)).sum()
-        if len(shots)
-        else 0,
-        "few-shot comparisons with a test at p < .05",
+    macros.flag(
+        "RunsShotTable",
+        bool(len(shots))
+        and bool(shots[[f"{t}_testable" for t in runs.TESTS]].astype(bool).any(axis=None)),
+        "any few-shot test testable at its n? (else no table)",
     )
+    macros.add("RunsShotSentence", run_prose.shots(shots))
     for r in configs.itertuples(index=False):
         stem = "Run" + camel(r.model, r.backend, r.quant)
         macros.number(f"{stem}Clemscore", r.clemscore, note=r.label)
@@ -400,10 +409,40 @@ def runs_macros(
         macros.number(f"{stem}High", r.ci_high, note=f"bootstrap {settings.percent()} % CI")
 
 
-def agreement_macros(macros: Macros, summary: pd.DataFrame) -> None:
+def experiments_macros(macros: Macros, configs: pd.DataFrame, turn_taking: pd.DataFrame) -> None:
+    """The experiments of ``config/experiments.yaml`` absent from this build, named in one
+    sentence (their subsections are left out, not shown empty): quantisation (a language
+    model in more than one quant) and the wrong end-of-turn token (a compared pair)."""
+    models = configs[configs["player"] != "synthetic"]
+    ran = {
+        "the quantisation experiment": bool((models.groupby("model")["quant"].nunique() > 1).any())
+        if len(models)
+        else False,
+        "the wrong end-of-turn experiment": len(turn_taking) > 0,
+    }
+    macros.flag("RunsHaveQuantExperiment", ran["the quantisation experiment"])
+    macros.add("RunsAbsentExperiments", run_prose.absent_experiments(ran), "experiments not run")
+
+
+def agreement_macros(
+    macros: Macros, summary: pd.DataFrame, games: pd.DataFrame | None = None
+) -> None:
     """The agreement pairs of our runs (``clemgrid.analysis.agreement``): how many, how many
     aligned turns, the share of identical responses (pooled, and the range over pairs), where
-    responses first differ, whether first prompts were identical, and the paired tests."""
+    responses first differ, whether first prompts were identical, and the paired tests (from
+    the per-game ``games``: how many are testable at their n, and how many of those reject)."""
+    from clemgrid.analysis import runs
+
+    tested = (
+        games.dropna(subset=["mcnemar_p", "mcnemar_min_p"])
+        if games is not None and "mcnemar_min_p" in games.columns
+        else pd.DataFrame()
+    )
+    macros.add(
+        "AgreementTestSentence",
+        run_prose.tests(runs.with_testability(tested), "per-game test pair") if len(tested) else "",
+        "testable and rejecting paired tests of the agreement pairs",
+    )
     have = len(summary) > 0
     macros.flag("AgreementHavePairs", have, "any agreement pair?")
     macros.integer("AgreementPairs", len(summary), "agreement pairs")
@@ -493,12 +532,23 @@ def simulation_macros(
 ) -> None:
     """The study's design and, for the equal-skill (null) and the gap scenario, CI coverage and
     the rejection rates of both paired tests (percent of repetitions)."""
+    if "episodes" not in summary.columns:  # one size, the full set (before sizes existed)
+        summary = summary.assign(episodes=0)
+    full, grid = summary["episodes"].max(), summary["episodes"].min()
     macros.integer("SimRepetitions", summary["repetitions"].max())
     macros.integer("SimResamples", bootstrap["resamples"])
     macros.number("SimFormatErrorRate", study["format_error_rate"])
     macros.number("SimGoodMoveRate", study["good_move_rate"])
     macros.number("SimGap", study["gap"], digits=0)
-    for r in summary.itertuples(index=False):
+    macros.integer("SimFullEpisodes", full, "episodes per player and run, full instance set")
+    macros.integer("SimGridEpisodes", grid, "episodes per player and run, the grid's size")
+    macros.flag("SimGridIsFull", grid == full, "does the grid play the full instance set?")
+    macros.add("SimFullSentence", run_prose.simulation(summary, full, study["gap"]))
+    macros.add(
+        "SimGridSentence",
+        run_prose.simulation(summary, grid, study["gap"]) if grid != full else "",
+    )
+    for r in summary[summary["episodes"] == full].itertuples(index=False):
         stem = "SimNull" if r.true_gap == 0 else "SimGap"
         macros.number(f"{stem}TrueA", r.true_clemscore_a, note=r.scenario)
         macros.number(f"{stem}TrueB", r.true_clemscore_b, note=r.scenario)

@@ -5,6 +5,11 @@ Every frame carries a ``player`` column, "synthetic" for models whose registry f
 "LLM" otherwise, and a ``label`` for figures that says the same (a deliberately misconfigured
 registry entry, ``facts.misconfigured``, is labelled so too); rows are ordered language models
 first, then synthetic players, each by model, backend and quant.
+
+Clemscores are compared over one game set only: clembench's zero-shot games (a game that is
+its own base game). A config that also plays few-shot variants would otherwise average over
+twice as many games as one that does not, and the two numbers would not measure the same
+thing; the variants get a clemscore of their own (``clemscore_kshot``), reported separately.
 """
 
 from __future__ import annotations
@@ -15,9 +20,10 @@ from typing import Any
 
 import pandas as pd
 
-from clemgrid.analysis import render
+from clemgrid import scoring
+from clemgrid.analysis import render, settings
 from clemgrid.analysis.render import Column
-from clemgrid.analysis.uncertainty import PairedTest, mean_interval, paired_tests
+from clemgrid.analysis.uncertainty import PairedTest, mean_interval, paired_tests, testable
 
 CONFIG_KEYS = ["model", "backend", "quant"]
 PAIRED_FIELDS = [f.name for f in fields(PairedTest)]
@@ -46,29 +52,58 @@ def label_players(
     return labelled.sort_values(order, kind="stable").drop(columns="_order").reset_index(drop=True)
 
 
+def zero_shot(games: Iterable[str], base_games: Mapping[str, str]) -> list[str]:
+    """The zero-shot games among ``games`` (``base_games``: game → the game it derives from),
+    sorted: the common game set over which clemscores are compared."""
+    return sorted({g for g in games if base_games.get(g, g) == g})
+
+
 def config_table(
-    clemscore: pd.DataFrame,
+    matrix: pd.DataFrame,
     intervals: pd.DataFrame,
     synthetic: Iterable[str],
     misconfigured: Iterable[str] = (),
+    base_games: Mapping[str, str] | None = None,
 ) -> pd.DataFrame:
-    """One row per config: the aggregate's clemscore and averages with the bootstrap interval."""
+    """One row per config: clemscore and averages over the common (zero-shot) game set with
+    the bootstrap interval (``intervals``, bootstrapped over the same games), the clemscore of
+    its few-shot variants apart (``clemscore_kshot``, NaN without), and ``complete``: whether
+    it played every game of the common set (only those are compared with each other)."""
+    base_games = base_games or {}
+    common = zero_shot(matrix["game"].unique(), base_games)
+    is_common = matrix["game"].isin(common)
+    clemscore = scoring.clemscores(matrix[is_common])
+    variants = scoring.clemscores(matrix[~is_common]) if (~is_common).any() else None
     merged = clemscore.merge(
         intervals[[*CONFIG_KEYS, "ci_low", "ci_high", "n_boot"]],
         on=CONFIG_KEYS,
         how="left",
         validate="1:1",
     )
+    if variants is not None:
+        variants = variants.rename(
+            columns={"clemscore": "clemscore_kshot", "n_games": "n_kshot_games"}
+        )
+        merged = merged.merge(
+            variants[[*CONFIG_KEYS, "clemscore_kshot", "n_kshot_games"]], on=CONFIG_KEYS, how="left"
+        )
+    else:
+        merged = merged.assign(clemscore_kshot=float("nan"), n_kshot_games=0)
+    merged["n_kshot_games"] = merged["n_kshot_games"].fillna(0).astype(int)
+    merged["complete"] = merged["n_games"] == len(common)
     columns = [
         *CONFIG_KEYS,
         "source",
         "n_games",
+        "complete",
         "clemscore",
         "ci_low",
         "ci_high",
         "n_boot",
         "avg_pct_played",
         "avg_quality",
+        "n_kshot_games",
+        "clemscore_kshot",
     ]
     table = label_players(merged[columns], synthetic, misconfigured)
     return table[[*CONFIG_KEYS, "player", "label", *columns[3:]]]
@@ -81,6 +116,32 @@ def game_table(
     columns = [*CONFIG_KEYS, "game", "n_episodes", "pct_played", "quality", "quality_std"]
     table = label_players(matrix[columns], synthetic, misconfigured)
     return table[[*CONFIG_KEYS, "player", "label", *columns[3:]]]
+
+
+TESTS = {"permutation": "permutation", "mcnemar": "McNemar"}
+AA_CHECK = "A/A check"
+FEW_SHOT = "few-shot effect"
+
+
+def with_testability(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` (with the :class:`PairedTest` fields) plus ``<test>_testable``: whether the
+    test's smallest attainable p-value is below :data:`settings.ALPHA`. A test that is not
+    testable at its n says nothing either way, and is reported so, not as p = 1."""
+    return table.assign(
+        **{
+            f"{test}_testable": [testable(p) for p in table[f"{test}_min_p"]]
+            if len(table)
+            else pd.Series(dtype=bool)
+            for test in TESTS
+        }
+    )
+
+
+def rejects(table: pd.DataFrame, test: str) -> int:
+    """Testable ``test``s of ``table`` that reject at :data:`settings.ALPHA`."""
+    if table.empty:
+        return 0
+    return int((table[f"{test}_testable"] & (table[f"{test}_p"] < settings.ALPHA)).sum())
 
 
 SHOT_MEASURES = ["pct_played_base", "pct_played_variant", "quality_base", "quality_variant"]
@@ -97,7 +158,11 @@ def shot_comparisons(
     """Each config that played a game and a few-shot variant of it (``base_games``: game →
     the zero-shot game it derives from): the two runs paired by instance, as
     :func:`uncertainty.paired_tests` compares them (difference = variant - zero-shot), with
-    a bootstrap CI (at :data:`settings.LEVEL`) of each arm's %played and quality (`*_low`, `*_high`)."""
+    a bootstrap CI (at :data:`settings.LEVEL`) of each arm's %played and quality (`*_low`, `*_high`).
+
+    ``comparison`` says what a row tests: a synthetic player's skill does not depend on the
+    prompt, so its few-shot rows compare a player with itself (an A/A check of the tests, whose
+    rejections are false positives), not an effect of the few-shot prompt."""
     rows = []
     for keys, by_config in episodes.groupby(CONFIG_KEYS, sort=True):
         played = set(by_config["game"])
@@ -136,16 +201,27 @@ def shot_comparisons(
         *(f"{name}_{end}" for name in SHOT_MEASURES for end in ("low", "high")),
         *PAIRED_FIELDS,
     ]
+    testability = [f"{test}_testable" for test in TESTS]
     if not rows:
-        return pd.DataFrame(columns=[*CONFIG_KEYS, "player", "label", *columns[3:]])
+        return pd.DataFrame(
+            columns=[*CONFIG_KEYS, "player", "label", "comparison", *columns[3:], *testability]
+        )
     table = label_players(pd.DataFrame(rows, columns=columns), synthetic, misconfigured)
-    return table[[*CONFIG_KEYS, "player", "label", *columns[3:]]]
+    table = with_testability(table.assign(comparison=table["player"].map(_comparison)))
+    return table[[*CONFIG_KEYS, "player", "label", "comparison", *columns[3:], *testability]]
+
+
+def _comparison(player: str) -> str:
+    return AA_CHECK if player == SYNTHETIC else FEW_SHOT
 
 
 def paired_table(comparisons: pd.DataFrame, synthetic: Iterable[str]) -> pd.DataFrame:
     """The paired backend/quant tests (``clemscore_intervals``' comparisons) with ``player``."""
+    testability = [f"{test}_testable" for test in TESTS]
     if comparisons.empty:
-        return pd.DataFrame(columns=[*PAIRED_COLUMNS[:1], "player", *PAIRED_COLUMNS[1:]])
+        return pd.DataFrame(
+            columns=[*PAIRED_COLUMNS[:1], "player", *PAIRED_COLUMNS[1:], *testability]
+        )
     synthetic = set(synthetic)
     table = comparisons[PAIRED_COLUMNS].assign(
         player=comparisons["model"].map(lambda m: SYNTHETIC if m in synthetic else LLM)
@@ -153,7 +229,8 @@ def paired_table(comparisons: pd.DataFrame, synthetic: Iterable[str]) -> pd.Data
     table = table.sort_values(
         ["player", "model", "game", "config_a", "config_b"], kind="stable"
     ).reset_index(drop=True)
-    return table[[*PAIRED_COLUMNS[:1], "player", *PAIRED_COLUMNS[1:]]]
+    table = with_testability(table)
+    return table[[*PAIRED_COLUMNS[:1], "player", *PAIRED_COLUMNS[1:], *testability]]
 
 
 def with_quant_labels(table: pd.DataFrame, labels: Mapping[str, Mapping[str, str]]) -> pd.DataFrame:
@@ -180,6 +257,18 @@ def _arm(name: str) -> Callable[[Any], str]:
     return text
 
 
+def _p_text(test: str) -> Callable[[Any], str]:
+    """A test's p-value, or "not testable (min p ...)" where its smallest attainable p-value
+    is not below alpha at this n."""
+
+    def text(row: Any) -> str:
+        if not getattr(row, f"{test}_testable"):
+            return f"not testable (min p {getattr(row, f'{test}_min_p'):.3f})"
+        return f"{getattr(row, f'{test}_p'):.3f}"
+
+    return text
+
+
 SHOTS_MD_COLUMNS = [
     Column(lambda r: f"{r.model} / {r.backend} / {r.quant}", header="config"),
     Column("player"),
@@ -193,9 +282,11 @@ SHOTS_MD_COLUMNS = [
             ("quality k-shot", "quality_variant"),
         ]
     ),
-    # A p-value the test could not compute prints as "nan" (as it always has).
-    Column("permutation_p", header="p (quality)", format="{:.3f}".format, missing=False),
-    Column("mcnemar_p", header="p (%played)", format="{:.3f}".format, missing=False),
+    Column("comparison"),
+    *(
+        Column(lambda r: r, header=heading, format=_p_text(test), missing=False)
+        for heading, test in [("p (quality)", "permutation"), ("p (%played)", "mcnemar")]
+    ),
 ]
 
 

@@ -6,6 +6,12 @@ In taboo a turn then succeeds with s = ((1-f) g)^2 (both moves good), continues 
 c = (1-f)^2 (1 - g^2) and aborts otherwise, over at most 3 turns, and quality is 100 / turn of
 success. So the expected clemscore is known exactly: 100 s (1 + c/2 + c^2/3). Repeated runs
 with fresh seeds show how often the bootstrap CI covers it and how often the paired tests reject.
+
+The study runs at two sizes: the grid's own (the first ``per_experiment`` instances of each
+experiment, as the pipeline plays them) and clembench's full instance set, because a method that
+works at 60 episodes need not at 3. Every rate comes with its Monte Carlo standard error,
+sqrt(r (1 - r) / R) over R independent repetitions, so that "95 % coverage" can be told from
+noise; and each test's share of repetitions in which it could reach alpha at all is reported.
 """
 
 from __future__ import annotations
@@ -72,17 +78,27 @@ def play_synthetic(skill: dict[str, float], instances: Sequence[Instance]) -> pd
 
 
 @cache
-def _taboo_instances() -> list[Instance]:
-    return list(TABOO.load_instances())
+def _taboo_instances(per_experiment: int | None = None) -> list[Instance]:
+    """Taboo's instances, or the first ``per_experiment`` of each experiment (the pipeline's
+    choice, :func:`clemgrid.pipeline.read_instances`)."""
+    taken: dict[str, int] = {}
+    chosen = []
+    for instance in TABOO.load_instances():
+        if per_experiment is not None and taken.get(instance.experiment, 0) >= per_experiment:
+            continue
+        taken[instance.experiment] = taken.get(instance.experiment, 0) + 1
+        chosen.append(instance)
+    return chosen
 
 
-def _repetition(
-    task: tuple[str, dict[str, float], dict[str, float], int, int, int],
-) -> dict[str, object]:
+Task = tuple[str, dict[str, float], dict[str, float], int, int, int, int | None]
+
+
+def _repetition(task: Task) -> dict[str, object]:
     """One repetition of a scenario: both players on every instance, CIs and paired tests.
     Seeded by the repetition number alone, so that it is the same in any worker process."""
-    name, skill_a, skill_b, rep, n_boot, n_resamples = task
-    instances = _taboo_instances()
+    name, skill_a, skill_b, rep, n_boot, n_resamples, per_experiment = task
+    instances = _taboo_instances(per_experiment)
     truth = {
         side: true_taboo_clemscore(s["format_error_rate"], s["good_move_rate"])
         for side, s in (("a", skill_a), ("b", skill_b))
@@ -96,6 +112,7 @@ def _repetition(
     test = paired_tests(a, b, n_resamples=n_resamples, seed=rep)
     return {
         "scenario": name,
+        "episodes": len(instances),
         "repetition": rep,
         **{f"true_{side}": truth[side] for side in "ab"},
         **{f"clemscore_{side}": ci[side]["clemscore"] for side in "ab"},
@@ -104,8 +121,34 @@ def _repetition(
             for side in "ab"
         },
         "permutation_p": test.permutation_p,
+        "permutation_min_p": test.permutation_min_p,
         "mcnemar_p": test.mcnemar_p,
+        "mcnemar_min_p": test.mcnemar_min_p,
     }
+
+
+def rate(hits: pd.Series) -> tuple[float, float]:
+    """A share of independent repetitions in percent, with its Monte Carlo standard error."""
+    r, n = float(hits.mean()), len(hits)
+    return 100 * r, 100 * (r * (1 - r) / n) ** 0.5
+
+
+def _summarise(r: pd.DataFrame, alpha: float) -> pd.Series:
+    """One scenario at one size: truths, mean estimates, and every rate with its MC SE
+    (coverage pools both players, which are independent)."""
+    out: dict[str, float] = {
+        "repetitions": len(r),
+        "true_clemscore_a": r["true_a"].iloc[0],
+        "true_clemscore_b": r["true_b"].iloc[0],
+        "true_gap": r["true_a"].iloc[0] - r["true_b"].iloc[0],
+        "mean_estimate_a": r["clemscore_a"].mean(),
+        "mean_estimate_b": r["clemscore_b"].mean(),
+    }
+    out["ci_coverage"], out["ci_coverage_se"] = rate(pd.concat([r["covered_a"], r["covered_b"]]))
+    for test in ("permutation", "mcnemar"):
+        out[f"{test}_testable"], _ = rate(r[f"{test}_min_p"] < alpha)
+        out[f"{test}_rejects"], out[f"{test}_rejects_se"] = rate(r[f"{test}_p"] < alpha)
+    return pd.Series(out)
 
 
 def simulate(
@@ -115,14 +158,16 @@ def simulate(
     n_resamples: int = 2000,
     alpha: float | None = None,
     workers: int = 1,
+    sizes: Sequence[int | None] = (None,),
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(per-repetition results, summary table). Each scenario is a pair of skills (f, g) without
-    seeds. Repetitions are independent, so `workers` processes share them; the results are the
-    same for any number of workers (tested). Tests reject at ``alpha`` (default
-    :data:`settings.ALPHA`)."""
+    seeds, played at every size of ``sizes`` (instances per experiment, None: all). Repetitions
+    are independent, so `workers` processes share them; the results are the same for any
+    number of workers (tested). Tests reject at ``alpha`` (default :data:`settings.ALPHA`)."""
     alpha = settings.ALPHA if alpha is None else alpha
     tasks = [
-        (name, skill_a, skill_b, rep, n_boot, n_resamples)
+        (name, skill_a, skill_b, rep, n_boot, n_resamples, size)
+        for size in sizes
         for name, (skill_a, skill_b) in scenarios.items()
         for rep in range(repetitions)
     ]
@@ -134,26 +179,12 @@ def simulate(
         runs = [_repetition(task) for task in tasks]
     runs = pd.DataFrame(runs)
     summary = (
-        runs.groupby("scenario", sort=False)
-        .apply(
-            lambda r: pd.Series(
-                {
-                    "repetitions": len(r),
-                    "true_clemscore_a": r["true_a"].iloc[0],
-                    "true_clemscore_b": r["true_b"].iloc[0],
-                    "true_gap": r["true_a"].iloc[0] - r["true_b"].iloc[0],
-                    "mean_estimate_a": r["clemscore_a"].mean(),
-                    "mean_estimate_b": r["clemscore_b"].mean(),
-                    "ci_coverage": 100 * pd.concat([r["covered_a"], r["covered_b"]]).mean(),
-                    "permutation_rejects": 100 * (r["permutation_p"] < alpha).mean(),
-                    "mcnemar_rejects": 100 * (r["mcnemar_p"] < alpha).mean(),
-                }
-            ),
-            include_groups=False,
-        )
+        runs.groupby(["episodes", "scenario"], sort=False)
+        .apply(lambda r: _summarise(r, alpha), include_groups=False)
         .reset_index()
     )
-    return runs, summary
+    summary["repetitions"] = summary["repetitions"].astype(int)
+    return runs, summary[["scenario", *summary.columns.drop("scenario")]]
 
 
 def run_study(
@@ -164,7 +195,9 @@ def run_study(
     table_out: str | Path,
     workers: int = 1,
 ) -> pd.DataFrame:
-    """The pipeline's study: equal players (false positives) and a `gap`-point gap (power)."""
+    """The pipeline's study: equal players (false positives) and a `gap`-point gap (power),
+    at the grid's size (``study["per_experiment"]``, the grid's instances per experiment) and
+    at the full instance set (once only where the grid plays the full set)."""
     from clemgrid import records
 
     f, g = study["format_error_rate"], study["good_move_rate"]
@@ -176,6 +209,7 @@ def run_study(
         repetitions=study["repetitions"],
         n_boot=bootstrap["resamples"],
         workers=workers,
+        sizes=list(dict.fromkeys([study.get("per_experiment"), None])),
     )
     records.write_frame(runs, runs_out, study=study, bootstrap=bootstrap)
     summary.to_csv(summary_out, index=False, float_format="%.4f")

@@ -24,7 +24,7 @@ import statsmodels.formula.api as smf
 from statsmodels.gam.api import BSplines, GLMGam
 from statsmodels.stats.multicomp import pairwise_tukeyhsd
 
-from clemgrid.analysis import settings
+from clemgrid.analysis import settings, smoothing
 from clemgrid.analysis.routes import default_route
 
 EDGES = [0.0, 10.0, 40.0, 100.0, np.inf]
@@ -153,22 +153,15 @@ def mixed_spline(
 def gam_model(frame: pd.DataFrame, df: int = 6, alpha: float | None = None) -> GLMGam:
     """Gaussian GAM of clemscore on a penalised cubic B-spline of log10 params.
 
-    Without ``alpha`` the penalty weight is the one statsmodels' ``select_penweight`` picks
-    (minimum AIC); that needs one fit of the model first, as it reads the fitted scale.
+    Without ``alpha`` the penalty weight is the one of a fixed grid with the smallest GCV
+    (:func:`smoothing.select_alpha`), not statsmodels' ``select_penweight``, whose random
+    search gives a different weight on every run.
     """
-    smoother = BSplines(frame[["log10_params"]].to_numpy(), df=[df], degree=[3])
-    exog = np.ones((len(frame), 1))
-    model = GLMGam(
-        frame["clemscore"].to_numpy(),
-        exog=exog,
-        smoother=smoother,
-        alpha=[1.0 if alpha is None else alpha],
-    )
+    x, y = frame["log10_params"].to_numpy(), frame["clemscore"].to_numpy()
     if alpha is None:
-        model.fit()
-        selected = model.select_penweight()[0]
-        model = GLMGam(frame["clemscore"].to_numpy(), exog=exog, smoother=smoother, alpha=selected)
-    return model
+        alpha = smoothing.select_alpha(x, y, df)
+    smoother = BSplines(x[:, None], df=[df], degree=[3])
+    return GLMGam(y, exog=np.ones((len(frame), 1)), smoother=smoother, alpha=[alpha])
 
 
 def gam(

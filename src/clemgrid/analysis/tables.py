@@ -13,6 +13,7 @@ quant). A listed row the frame does not hold stays in the table with empty score
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import NamedTuple
 
@@ -96,7 +97,9 @@ HEADERS = {
     "clemscore": "Clemscore",
     "avg_pct_played": "Avg. % played",
     "avg_quality": "Avg. quality",
+    "tuning_data": "Instruction-tuning data",
 }
+TUNING_WIDTH = "5.5cm"  # the tuning-data lists wrap in a box of this width
 # Columns shown in print, per table; a group label is printed once per block of rows.
 SHOWN = {
     "1": ["group", "model", *SCORES],
@@ -137,14 +140,20 @@ def latex(
     caption: str | None = None,
     label: str | None = None,
     floating: bool = True,
+    marks: Mapping[str, str] | None = None,
 ) -> str:
     """Booktabs LaTeX of a built table; missing scores print as ``--``, text is escaped.
 
     ``floating=False`` gives the bare ``tabular`` (no caption or label), for a document that
-    wraps it in its own float.
+    wraps it in its own float. ``marks`` maps a row status to LaTeX appended to the row's model
+    (Tables 1, 4) or backend (Tables 2, 3) for rows whose scores come from elsewhere than the
+    score file. A ``tuning_data`` column, where
+    the table has one, is shown last, wrapped.
     """
     number = table["table"].iloc[0]
-    shown = table[SHOWN[number]].copy()
+    extra = ["tuning_data"] if "tuning_data" in table else []
+    shown = table[[*SHOWN[number], *extra]].copy()
+    marked = [(marks or {}).get(status, "") for status in table["status"]]
     if "backend" in shown:
         shown["backend"] = shown["backend"].map(lambda b: BACKEND_LABELS.get(b, b))
     if "quant" in shown:
@@ -153,10 +162,21 @@ def latex(
     shown[blank_repeats] = shown[blank_repeats].where(
         shown[blank_repeats] != shown[blank_repeats].shift(), ""
     )
-    texts = [Column(c, header=escape(HEADERS[c])) for c in shown.columns if c not in SCORES]
+    # the mark goes on the first column that is never blanked: model, or backend under a model
+    on = "model" if blank_repeats == "group" else "backend"
+    shown[on] = [escape(v) + mark for v, mark in zip(shown[on], marked, strict=True)]
+    labels = [c for c in shown.columns if c not in [*SCORES, *extra]]
+    texts = [
+        Column(c, header=escape(HEADERS[c]), format=str if c == on else escape) for c in labels
+    ]
     numbers = [Column(c, header=escape(HEADERS[c]), format=fixed(2), align="r") for c in SCORES]
-    tabular = render.latex(shown, [*texts, *numbers], empty=None)
+    wrapped = [Column(c, header=escape(HEADERS[c]), format=_wrapped, missing="") for c in extra]
+    tabular = render.latex(shown, [*texts, *numbers, *wrapped], empty=None)
     return tabular if not floating else render.floating(tabular, caption, label)
+
+
+def _wrapped(text: object) -> str:
+    return f"\\parbox[t]{{{TUNING_WIDTH}}}{{\\raggedright {escape(text)}}}"
 
 
 def to_csv(table: pd.DataFrame, path: str | Path) -> None:
@@ -169,5 +189,6 @@ def to_latex(
     caption: str | None = None,
     label: str | None = None,
     floating: bool = True,
+    marks: Mapping[str, str] | None = None,
 ) -> None:
-    Path(path).write_text(latex(table, caption, label, floating), encoding="utf-8")
+    Path(path).write_text(latex(table, caption, label, floating, marks), encoding="utf-8")

@@ -6,7 +6,11 @@ interval is the "expanded percentile" one (Hesterberg 2015): quantiles at Phi(sq
 instead of Phi(z), which undoes the (n-1)/n shrinkage of the bootstrap variance that makes plain
 percentile intervals too narrow for the 30-180 episodes a game has.
 Paired tests need two configs that played the same instances: a sign-flip permutation test on
-per-episode quality (pairs where both played) and McNemar's exact test on played.
+per-episode quality (pairs where both played) and McNemar's exact test on played. Both are exact
+and discrete, so with few pairs even the most extreme data cannot give a small p-value: each test
+also reports its smallest attainable p-value, computed from its own null distribution at the
+observed sample size, and a test whose minimum is not below the significance level is "not
+testable at this n" (reported so, not as p = 1).
 """
 
 from __future__ import annotations
@@ -89,15 +93,37 @@ def mean_interval(
     return float(result.confidence_interval.low), float(result.confidence_interval.high)
 
 
+def sign_flip_min_p(diffs: np.ndarray) -> float:
+    """Smallest two-sided p-value the sign-flip test can give for these |differences|: the
+    share of the 2^n sign vectors whose |sum| reaches the largest possible |sum| (all nonzero
+    differences of one sign). Zeros flip to themselves, so it is 2 / 2^(nonzero), at most 1."""
+    nonzero = int(np.count_nonzero(np.asarray(diffs, dtype=float)))
+    return 1.0 if nonzero == 0 else min(1.0, 2.0 ** (1 - nonzero))
+
+
+def mcnemar_min_p(discordant: int) -> float:
+    """Smallest p-value of McNemar's exact test with ``discordant`` discordant pairs: all of
+    them on one side, ``2 * P(X = 0)`` for X ~ Binomial(discordant, 1/2), at most 1."""
+    return min(1.0, 2 * 0.5**discordant)  # P(X = 0) = 2^-k exactly
+
+
+def testable(min_p: float, alpha: float | None = None) -> bool:
+    """Whether a test with this smallest attainable p-value can reject at ``alpha``
+    (default :data:`settings.ALPHA`)."""
+    return bool(min_p < (settings.ALPHA if alpha is None else alpha))
+
+
 @dataclass(frozen=True)
 class PairedTest:
     n_pairs: int
     n_both_played: int
     mean_quality_diff: float
     permutation_p: float
+    permutation_min_p: float
     played_a_only: int
     played_b_only: int
     mcnemar_p: float
+    mcnemar_min_p: float
 
 
 def paired_tests(
@@ -132,9 +158,11 @@ def paired_tests(
         n_both_played=len(both),
         mean_quality_diff=float(diffs.mean()) if len(diffs) else float("nan"),
         permutation_p=p_quality,
+        permutation_min_p=sign_flip_min_p(diffs),
         played_a_only=a_only,
         played_b_only=b_only,
         mcnemar_p=p_played,
+        mcnemar_min_p=mcnemar_min_p(a_only + b_only),
     )
 
 

@@ -72,6 +72,11 @@ class Backend(ABC):
         or logprobs implement it; the others cannot give an exact propensity."""
         raise NotImplementedError(f"{type(self).__name__} gives no next-token probabilities")
 
+    def provenance(self) -> dict:
+        """What the outputs' metadata records about the serving software beyond the packages
+        of this environment (a launched server's own version and settings); empty for most."""
+        return {}
+
     def close(self) -> None:  # noqa: B027 - optional hook
         """Free weights, stop launched servers."""
 

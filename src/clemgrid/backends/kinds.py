@@ -37,6 +37,10 @@ class BackendKind:
         """The weight-source kinds this entry can run."""
         return self.sources
 
+    def applies_template(self, entry: Mapping[str, Any]) -> bool:
+        """Whether a registry `chat.template` can apply to this entry."""
+        return self.renders_prompts
+
     def runs_locally(self, entry: Mapping[str, Any]) -> bool:
         """Whether inference runs on the play job's node (in-process or in a launched server):
         it then holds the weights and gets every core."""
@@ -53,6 +57,10 @@ class BackendKind:
     def fixed_runtime_min(self, entry: Mapping[str, Any]) -> float | None:
         """Wall time of one play job where it does not grow with the model size, else None."""
         return None
+
+    def gpus(self, entry: Mapping[str, Any], needed: int) -> int:
+        """GPUs to request when the weights need `needed` (some servers need particular counts)."""
+        return needed
 
     def construct(self, cfg: PlayConfig, game: GameSpec) -> Backend:
         raise NotImplementedError
@@ -109,9 +117,23 @@ class Transformers(BackendKind):
         return TransformersBackend(cfg)
 
 
+def _is_vllm(entry: Mapping[str, Any]) -> bool:
+    return (entry.get("launch") or {}).get("server") == "vllm"
+
+
+def tensor_parallel_size(entry: Mapping[str, Any], needed: int) -> int:
+    """A launched vLLM server's GPUs: the launch option `tensor_parallel_size`, else the next
+    power of two (attention heads and vocabularies divide by those, rarely by 3)."""
+    options = (entry.get("launch") or {}).get("options") or {}
+    if "tensor_parallel_size" in options:
+        return int(options["tensor_parallel_size"])
+    return 1 << max(0, needed - 1).bit_length()
+
+
 class OpenAICompatible(BackendKind):
     """An OpenAI-compatible API: a remote provider (`base_url`, an `api_model` source), or a
-    server the play job launches on its node (`launch`, GGUF weights)."""
+    server the play job launches on its node (`launch`): llama.cpp on GGUF weights, vLLM on hub
+    models, model directories or GGUF files."""
 
     name = "openai_compatible"
     sources = frozenset({"api_model"})
@@ -123,6 +145,10 @@ class OpenAICompatible(BackendKind):
 
     def accepts(self, entry: Mapping[str, Any]) -> frozenset[str]:
         return self.launched_sources if "launch" in entry else self.sources
+
+    def applies_template(self, entry: Mapping[str, Any]) -> bool:
+        """A launched vLLM server takes the registry's template as `--chat-template`."""
+        return _is_vllm(entry)
 
     def runs_locally(self, entry: Mapping[str, Any]) -> bool:
         return "launch" in entry
@@ -140,6 +166,9 @@ class OpenAICompatible(BackendKind):
 
     def fixed_runtime_min(self, entry: Mapping[str, Any]) -> float | None:
         return None if "launch" in entry else 120  # rate limits and retries of remote APIs
+
+    def gpus(self, entry: Mapping[str, Any], needed: int) -> int:
+        return tensor_parallel_size(entry, needed) if _is_vllm(entry) else needed
 
     def construct(self, cfg: PlayConfig, game: GameSpec) -> Backend:
         from clemgrid.backends.openai_compatible import OpenAICompatibleBackend

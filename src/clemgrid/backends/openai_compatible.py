@@ -35,15 +35,18 @@ from typing import Any
 
 import openai
 
-from clemgrid.backends import next_token
+from clemgrid.backends import next_token, vllm_server
 from clemgrid.backends.base import Backend, Generation, GenerationParams, InfraError, Message
 from clemgrid.backends.chat_template import chat_template
 from clemgrid.backends.server import LlamaCppServer, stored_chat_template, stored_eos_token
+from clemgrid.backends.vllm_server import VllmServer
 from clemgrid.backends.weights import api_model, weight_file
 from clemgrid.entries import PlayConfig
 
 log = logging.getLogger("clemgrid")
 
+VLLM_CONCURRENCY = 64  # in flight at once (up to the batch): vLLM batches what arrives together
+VLLM_STARTUP_S = 1800  # loading a 70B model onto the GPUs (and compiling graphs) takes minutes
 LOCAL_API_KEY = "no-key"  # local servers accept any key; the SDK insists on one
 ERROR_DETAIL_CHARS = 500
 TOP_LOGPROBS = 20  # the most OpenAI's API allows; llama.cpp's servers return as many
@@ -62,15 +65,20 @@ class OpenAICompatibleBackend(Backend):
     def __init__(self, cfg: PlayConfig) -> None:
         entry = cfg.backend_entry
         self.name = cfg.backend
-        self.concurrency = int(entry.get("concurrency", 4))
+        vllm = (entry.get("launch") or {}).get("server") == "vllm"
+        self.concurrency = int(entry.get("concurrency", VLLM_CONCURRENCY if vllm else 4))
         self.max_retries = int(entry.get("max_retries", 3))
         timeout_s = float(entry.get("timeout_s", 120))
         # Exactly the registry's end-of-turn strings (none: the server's own end of generation).
         self.stop = list(cfg.chat.get("end_of_turn") or ())
         self.extra_body: dict[str, Any] = {}
         self.api_key = self._api_key(entry)
-        self.server: LlamaCppServer | None = None
-        if "launch" in entry:
+        self.server: LlamaCppServer | VllmServer | None = None
+        if vllm:
+            startup_s = float(entry["launch"].get("startup_timeout_s", VLLM_STARTUP_S))
+            self.server = vllm_server.start(cfg, entry["launch"], startup_s)
+            base_url, self.model = self.server.base_url, self.server.model
+        elif "launch" in entry:
             self.server = self._launch(cfg, entry["launch"], timeout_s)
             base_url, self.model = self.server.base_url, self.server.model
             # llama.cpp's server defaults to repeat_penalty 1.1 and top-k/top-p/min-p filtering;
@@ -122,6 +130,10 @@ class OpenAICompatibleBackend(Backend):
         if "context_size" in cfg.chat:
             options.setdefault("n_ctx", cfg.chat["context_size"])
         return LlamaCppServer(path, cfg.model, options, startup_timeout_s=timeout_s)
+
+    def provenance(self) -> dict[str, Any]:
+        """A launched vLLM server's version and reproducibility settings."""
+        return self.server.provenance() if isinstance(self.server, VllmServer) else {}
 
     def generate(self, batch: list[list[Message]], params: GenerationParams) -> list[Generation]:
         with ThreadPoolExecutor(max_workers=max(1, min(self.concurrency, len(batch)))) as pool:

@@ -24,7 +24,7 @@ from transformers import AutoModelForCausalLM, AutoTokenizer, GenerationConfig
 from clemgrid.backends import next_token
 from clemgrid.backends.base import Backend, Generation, GenerationParams, Message
 from clemgrid.backends.chat_template import chat_template, context_exceeded, turn_end
-from clemgrid.backends.weights import HubModel, WeightsError, weight_location
+from clemgrid.backends.weights import HubModel, WeightsError, is_split, weight_location
 from clemgrid.entries import PlayConfig
 from clemgrid.gguf_info import sha256, undequantizable_types
 from clemgrid.sources import BITSANDBYTES_KIND
@@ -37,6 +37,12 @@ def _from_pretrained_args(cfg: PlayConfig) -> tuple[str, dict[str, Any]]:
     if isinstance(location, HubModel):
         return location.repo, {"revision": location.revision} if location.revision else {}
     if location.is_file():
+        if is_split(location):  # it would read the first part's tensors alone
+            raise WeightsError(
+                f"model {cfg.model!r}, quant {cfg.quant!r}: {location.name!r} is the first part "
+                "of a split GGUF, and transformers' GGUF loader reads one file; play this quant "
+                "on a llama.cpp backend, or merge the parts (llama.cpp's gguf-split --merge)"
+            )
         if unreadable := undequantizable_types(location):
             raise WeightsError(
                 f"model {cfg.model!r}, quant {cfg.quant!r}: {str(location)!r} holds tensor types "

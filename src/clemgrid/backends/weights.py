@@ -7,6 +7,7 @@ missing download is found from the message alone.
 from __future__ import annotations
 
 import importlib.util
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +43,28 @@ class HasWeights(Protocol):
 
 class WeightsError(ValueError):
     """A weight source that cannot be resolved on this machine."""
+
+
+SPLIT_PART = re.compile(r"^(?P<stem>.+)-(?P<no>\d{5})-of-(?P<count>\d{5})\.gguf$")
+"""A part of a split GGUF (llama.cpp's gguf-split naming, which llama.cpp relies on to find the
+other parts beside the first)."""
+
+
+def split_parts(name: str) -> list[str]:
+    """Every part's file name (same folder) if `name` is the first part of a split GGUF, else
+    `[name]`. A later part is refused: llama.cpp loads a split model from its first part."""
+    match = SPLIT_PART.match(Path(name).name)
+    if match is None:
+        return [name]
+    if int(match["no"]) != 1:
+        raise ValueError(f"{name!r} is part {int(match['no'])} of a split GGUF: name the first")
+    prefix = name[: len(name) - len(Path(name).name)] + match["stem"]
+    count = int(match["count"])
+    return [f"{prefix}-{i:05d}-of-{count:05d}.gguf" for i in range(1, count + 1)]
+
+
+def is_split(path: Path) -> bool:
+    return SPLIT_PART.match(path.name) is not None
 
 
 @dataclass(frozen=True)
@@ -85,16 +108,37 @@ def _package_file(cfg: HasWeights, spec: str) -> Path:
     raise _error(cfg, "package_file", f"package {package!r} has no file {rel!r}")
 
 
+def _parts(cfg: HasWeights, field: str, name: str) -> list[str]:
+    try:
+        return split_parts(name)
+    except ValueError as exc:
+        raise _error(cfg, field, str(exc)) from None
+
+
 def _hub_file(cfg: HasWeights, repo: str, file: str, revision: str | None) -> Path:
-    """Download (or find in the HF cache, with HF_HUB_OFFLINE=1) one file of a hub repo."""
+    """Download (or find in the HF cache, with HF_HUB_OFFLINE=1) one file of a hub repo; for the
+    first part of a split GGUF every part (the cache keeps one revision's files in one folder,
+    so they lie beside the first), which is returned."""
     from huggingface_hub import hf_hub_download
 
-    try:
-        return Path(hf_hub_download(repo_id=repo, filename=file, revision=revision))
-    except Exception as exc:  # the hub raises many unrelated types; all mean "not available"
-        raise _error(
-            cfg, "hub", f"cannot get {file!r} from {repo!r}: {type(exc).__name__}: {exc}"
-        ) from None
+    paths = []
+    for part in _parts(cfg, "hub", file):
+        try:
+            paths.append(Path(hf_hub_download(repo_id=repo, filename=part, revision=revision)))
+        except Exception as exc:  # the hub raises many unrelated types; all mean "not available"
+            what = f"{part!r} (part of the split {file!r})" if part != file else repr(file)
+            raise _error(
+                cfg, "hub", f"cannot get {what} from {repo!r}: {type(exc).__name__}: {exc}"
+            ) from None
+    return paths[0]
+
+
+def _check_parts(cfg: HasWeights, kind: str, path: Path) -> Path:
+    """A local split GGUF has every part beside its first (llama.cpp looks for them there)."""
+    for part in _parts(cfg, kind, str(path))[1:]:
+        if not Path(part).is_file():
+            raise _error(cfg, kind, f"part {part!r} of the split GGUF {str(path)!r} does not exist")
+    return path
 
 
 def _derived_file(cfg: HasWeights, kind: str) -> Path:
@@ -126,12 +170,12 @@ def weight_location(cfg: HasWeights) -> Path | HubModel:
         assert isinstance(value, dict)
         return weight_location(source_quant(cfg, value["from"]))
     if kind == "package_file":
-        return _package_file(cfg, str(value))
+        return _check_parts(cfg, kind, _package_file(cfg, str(value)))
     if kind == "path":
         path = Path(str(value)).expanduser()
         if not path.exists():
             raise _error(cfg, "path", f"{str(path.resolve())!r} does not exist")
-        return path
+        return _check_parts(cfg, kind, path) if path.is_file() else path
     if kind == "hub":
         assert isinstance(value, dict)
         if value.get("file"):
@@ -141,7 +185,8 @@ def weight_location(cfg: HasWeights) -> Path | HubModel:
 
 
 def weight_file(cfg: HasWeights) -> Path:
-    """The single weights file (GGUF) that llama.cpp and a launched llama.cpp server load."""
+    """The weights file (GGUF) that llama.cpp and a launched llama.cpp server load: of a split
+    GGUF its first part, with all parts beside it (llama.cpp then loads them all)."""
     location = weight_location(cfg)
     if isinstance(location, HubModel):
         raise _error(cfg, "hub", "needs `file:` (a GGUF file in the repo) for this backend")
