@@ -45,21 +45,25 @@ def from_logits(
 def from_top_logprobs(
     top: Iterable[tuple[str, float]], classify: Classify, temperature: float
 ) -> dict[str, float]:
-    """Label probabilities from a server's top-k (token text, logprob) list: the k tokens are
-    tempered and renormalised among themselves (the mass outside the top k is unknown; a few
-    dozen tokens hold nearly all of it for a one-letter answer)."""
-    pairs = [(text, logprob / temperature) for text, logprob in top]
+    """Label probabilities from a server's top-k (token text, logprob) list. The logprobs are
+    the model's own (temperature 1, normalised over the whole vocabulary), so the mass outside
+    the top k is known, not its shape: tempering needs sum_j p_j^(1/T) over all tokens, and the
+    tail's share of it is taken as tail x p_min^(1/T - 1), as if every tail token were as likely
+    as the least listed one: exact at T = 1, an upper bound for T < 1 (so labels come out a
+    little low where the tail is long and flat). Renormalising among the k alone overstates
+    every label by the tail's share (about 13 % for SmolLM2's one-letter answers at k = 20)."""
+    pairs = [(text, math.exp(logprob)) for text, logprob in top]
     if not pairs:
         raise ValueError("no top logprobs in the answer")
-    peak = max(v for _, v in pairs)
-    weights = [(text, math.exp(v - peak)) for text, v in pairs]
-    total = sum(w for _, w in weights)
+    power = 1.0 / temperature
+    tail = max(0.0, 1.0 - sum(p for _, p in pairs))
+    p_min = min(p for _, p in pairs)
+    total = sum(p**power for _, p in pairs) + tail * p_min ** (power - 1.0)
     out: dict[str, float] = {}
-    other = 0.0
-    for text, w in weights:
+    for text, p in pairs:
         label = classify(text)
-        if label is None:
-            other += w / total
-        else:
-            out[label] = out.get(label, 0.0) + w / total
-    return {**dict(sorted(out.items())), OTHER: other}
+        if label is not None:
+            out[label] = out.get(label, 0.0) + p**power / total
+    out = dict(sorted(out.items()))
+    out[OTHER] = max(0.0, 1.0 - sum(out.values()))
+    return out
