@@ -19,10 +19,11 @@ T = 0.8
 INSTANCE = GAMES["dilemma"].load_instances()[0]  # IR_prison
 CHAT = [{"role": "user", "content": INSTANCE.payload["prompt"]}]
 SAMPLES = 40
-TOLERANCES = {"transformers": 0.03, "llama_cpp_server": 0.01}
-"""transformers runs the GGUF dequantized to float32, llama.cpp multiplies the Q4_1 blocks
-with 8-bit activations: measured 0.191 vs 0.169 for P(C) here. The server is llama.cpp itself
-but gives only its top 20 tokens (renormalised among themselves)."""
+TOLERANCES = {"transformers": 0.02, "llama_cpp_server": 0.02}
+"""Measured P(C) at T = 0.8 on IR_prison: llama.cpp logits 0.169; transformers 0.181 (the GGUF
+dequantized to float32, where llama.cpp multiplies Q4_1 blocks with 8-bit activations); the
+server 0.156 (only its top 20 tokens: the tail's weight taken at its largest, a lower bound;
+renormalising among the 20 gives 0.191, an upper bound)."""
 
 
 @pytest.fixture(scope="module")
