@@ -4,6 +4,10 @@ Each step collects the one pending request of every running episode (a game mast
 more than one), answers cached ones from the cache, sends the rest to the backend in chunks of
 `batch_size`, and routes each response back to its game master. With batch_size=1 this is the
 sequential loop clembench runs.
+
+A sampled game (clemgrid.sampling) plays each instance `n` times, sample-major within an
+instance, each episode with its own seed; the engine then sends a batch with per-request params
+(`Backend.generate_each`).
 """
 
 from __future__ import annotations
@@ -13,10 +17,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from clemgrid.backends.base import Backend, Generation, GenerationParams
+from clemgrid.backends.base import Backend, Generation, GenerationParams, Message
 from clemgrid.cache import ResponseCache, request_key
 from clemgrid.games.base import GameSpec, Instance, Request
 from clemgrid.records import dumps
+from clemgrid.sampling import Sampling, sample_params
 
 
 @dataclass
@@ -24,6 +29,7 @@ class Episode:
     episode_id: int
     instance: Instance
     master: Any
+    params: GenerationParams
     steps: int = 0
 
 
@@ -32,6 +38,15 @@ class PlayResult:
     turns: list[dict[str, Any]] = field(default_factory=list)
     timing: list[dict[str, Any]] = field(default_factory=list)
     requests_sent: int = 0
+
+
+def generate_each(
+    backend: Backend, batch: list[list[Message]], params: list[GenerationParams]
+) -> list[Generation]:
+    """`backend.generate_each`, also for an object with only `generate` (test doubles)."""
+    if hasattr(backend, "generate_each"):
+        return backend.generate_each(batch, params)
+    return Backend.generate_each(backend, batch, params)
 
 
 def play(
@@ -46,16 +61,24 @@ def play(
     on_episode_done: Callable[[], None] | None = None,
     max_steps: int = 5000,  # a safety net against a game master that never ends (privateshared may need 1215)
     max_live: int | None = None,
+    sampling: Sampling | None = None,
 ) -> PlayResult:
-    """Play every instance once in self-play; `keys` (model, backend, quant) label the rows.
+    """Play every instance once in self-play (`sampling.n` times for a sampled game, episode
+    ids instance-major); `keys` (model, backend, quant) label the rows.
 
     `max_live` caps the episodes alive at once (by default the backend's `max_live_episodes`,
     else all): a backend that keeps each conversation's KV cache between turns holds only so
     many. Episodes start in order as others end; every episode's turns stay the same."""
     if max_live is None:
         max_live = getattr(backend, "max_live_episodes", None)
+    runs = [
+        (inst, params if sampling is None else sample_params(params, sampling, inst, s))
+        for inst in instances
+        for s in range(1 if sampling is None else sampling.n)
+    ]
     waiting = [
-        Episode(i, inst, game.master(inst, game.demonstrations)) for i, inst in enumerate(instances)
+        Episode(i, inst, game.master(inst, game.demonstrations), episode_params)
+        for i, (inst, episode_params) in enumerate(runs)
     ][::-1]
     result = PlayResult()
     running: list[Episode] = []
@@ -82,7 +105,7 @@ def play(
         answers: dict[int, tuple[Generation, bool, int, int, float]] = {}
         misses = []
         for episode, request in pending:
-            key = request_key(config_hash, request.messages, params)
+            key = request_key(config_hash, request.messages, episode.params)
             hit = cache.get(key) if cache else None
             if hit is not None:
                 answers[episode.episode_id] = (hit, True, -1, 0, 0.0)
@@ -91,7 +114,9 @@ def play(
         for start in range(0, len(misses), batch_size):
             chunk = misses[start : start + batch_size]
             began = time.perf_counter()
-            generations = backend.generate([r.messages for _, r, _ in chunk], params)
+            generations = generate_each(
+                backend, [r.messages for _, r, _ in chunk], [e.params for e, _, _ in chunk]
+            )
             seconds = time.perf_counter() - began
             if len(generations) != len(chunk):
                 raise RuntimeError(

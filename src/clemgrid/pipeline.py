@@ -20,6 +20,7 @@ from clemgrid.entries import PlayConfig
 from clemgrid.games.base import Instance
 from clemgrid.games.registry import GAMES
 from clemgrid.hashing import canonical_json, stable_hash
+from clemgrid.sampling import Sampling
 from clemgrid.scoring import clemscores, game_scores
 
 log = logging.getLogger("clemgrid")
@@ -82,8 +83,10 @@ def run_play(
     params = GenerationParams(**identity["generation"])
     cache = ResponseCache(Path(cache_dir) / f"{config_hash}.jsonl") if cache_dir else None
     keys = {"model": cfg.model, "backend": cfg.backend, "quant": cfg.quant}
+    sampling = Sampling.from_identity(identity)
+    episodes = len(instances) * (sampling.n if sampling else 1)
     bar = tqdm(
-        total=len(instances),
+        total=episodes,
         desc=f"{cfg.model}/{cfg.backend}/{cfg.quant}/{game.name}",
         unit="episode",
         file=progress_stream,
@@ -104,6 +107,7 @@ def run_play(
                 cache=cache,
                 config_hash=config_hash,
                 on_episode_done=lambda: bar.update(1),
+                sampling=sampling,
             )
     finally:
         bar.close()
@@ -115,10 +119,71 @@ def run_play(
     records.write_table(result.turns, records.TURN_SCHEMA, transcripts_out, **meta)
     records.write_table(result.timing, records.TIMING_SCHEMA, timing_out, **meta)
     return {
-        "episodes": len(instances),
+        "episodes": episodes,
         "turns": len(result.turns),
         "requests_sent": result.requests_sent,
     }
+
+
+def run_exact(identity: dict[str, Any], instances_path: str | Path, out: str | Path) -> int:
+    """Exact mode of a sampled dilemma job: P(C), P(D), P(other) of the first answer token per
+    instance at the job's sampling temperature (games.dilemma.exact), with the job's identity
+    and config hash as provenance, so it pairs with that job's samples."""
+    from clemgrid.games.dilemma.exact import classify, exact_instances
+
+    cfg = PlayConfig(
+        identity["model"],
+        identity["backend"],
+        identity["quant"],
+        identity["model_entry"],
+        identity["backend_entry"],
+    )
+    game = GAMES[identity["game"]["name"]]
+    sampling = Sampling.from_identity(identity)
+    if sampling is None:
+        raise ValueError(f"{game.name} does not sample: exact mode compares with samples")
+    instances = exact_instances(
+        read_instances(instances_path, identity["instances"]["per_experiment"])
+    )
+    rows = []
+    with load_backend(cfg, game) as backend:
+        for inst in instances:
+            messages = game.master(inst, game.demonstrations).pending().messages
+            probs = backend.answer_probabilities(messages, classify, sampling.temperature)
+            rows.append(
+                {
+                    "model": cfg.model,
+                    "backend": cfg.backend,
+                    "quant": cfg.quant,
+                    "experiment": inst.experiment,
+                    "instance_id": inst.instance_id,
+                    "temperature": sampling.temperature,
+                    "p_C": probs.get("C", 0.0),
+                    "p_D": probs.get("D", 0.0),
+                    "p_other": probs["other"],
+                }
+            )
+    records.write_frame(
+        pd.DataFrame(rows, columns=EXACT_COLUMNS),
+        out,
+        config_hash=stable_hash(identity),
+        identity=identity,
+        mode="exact: first answer token, tempered at the sampling temperature",
+    )
+    return len(rows)
+
+
+EXACT_COLUMNS = [
+    "model",
+    "backend",
+    "quant",
+    "experiment",
+    "instance_id",
+    "temperature",
+    "p_C",
+    "p_D",
+    "p_other",
+]
 
 
 def score_transcripts(transcripts: str | Path, instances_path: str | Path, out: str | Path) -> int:

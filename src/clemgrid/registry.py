@@ -201,14 +201,19 @@ class Grid:
             raise KeyError(f"({model}, {backend}, {quant}) is not in the grid") from None
 
     def play_identity(self, cfg: PlayConfig, game: str, game_version: str) -> dict[str, Any]:
-        """Exactly what determines a play job's transcripts (its Snakemake rerun trigger)."""
-        return {
+        """Exactly what determines a play job's transcripts (its Snakemake rerun trigger). Only a
+        game that samples (config `sampling`) has a `sampling` key, so the identities of all
+        other jobs are those they had before sampling existed."""
+        identity = {
             **cfg.identity(),
             "game": {"name": game, "version": game_version},
             "instances": self.config["instances"],
             "generation": self.config["generation"],
             "batch_size": self.config["batch_size"],
         }
+        if game in self.config.get("sampling", {}):
+            identity["sampling"] = self.config["sampling"][game]
+        return identity
 
 
 def load_grid(
@@ -314,6 +319,14 @@ def load_grid(
         configs.append(cfg)
         if "games" in item:
             config_games[cfg.key] = tuple(games)
+    for game in config.get("sampling", {}):  # may name a game this grid does not play
+        if game not in known_games:
+            raise RegistryError(
+                config_file,
+                f"sampling.{game}",
+                "",
+                f"unknown game {game!r} (known: {', '.join(sorted(known_games))})",
+            )
     _check_misconfigured(models, models_file)
     _check_agreement(config, configs, config_file)
     return Grid(config, models, backends, tuple(configs), config_games)

@@ -131,9 +131,11 @@ def play_threads(wildcards):
     return play_resources(wildcards).threads(workflow.cores)
 
 
-def grid_outputs(pattern):
+def grid_outputs(pattern, skill=True):
     """Input function: `pattern` filled for every (config, game) the grid plays (configs are
-    explicit, and a grid entry with its own `games` plays only those; not a product).
+    explicit, and a grid entry with its own `games` plays only those; not a product), of the
+    skill games (clemscore and the analyses of it), or with skill=False of the others (the
+    dilemma's C-rates, rules/dilemma.smk).
 
     A function, not a list: Snakemake looks every input file's source item up among the rule's
     `rules.*.output` dependencies, and hashing a list item costs its length, which made
@@ -143,13 +145,35 @@ def grid_outputs(pattern):
         return [
             pattern.format(model=c.model, backend=c.backend, quant=c.quant, game=game)
             for c, game in GRID.plays()
+            if GAMES[game].skill == skill
         ]
 
     return files
 
 
-def final_outputs():
+def dilemma_exact_outputs(wildcards):
+    """Exact mode (first-token probabilities) of every sampled dilemma play whose backend gives
+    logits or logprobs; the scripted players have none."""
     return [
+        f"results/exact/{c.model}/{c.backend}/{c.quant}/{game}.parquet"
+        for c, game in GRID.plays()
+        if game == "dilemma"
+        and game in config["sampling"]
+        and c.backend_kind != "scripted"
+    ]
+
+
+def final_outputs():
+    dilemma = any(not GAMES[game].skill for _, game in GRID.plays())
+    return [
+        *(
+            [
+                "results/analysis/dilemma/summary.txt",
+                "results/analysis/dilemma/counts.csv",
+            ]
+            if dilemma
+            else []
+        ),
         "results/scores/matrix.parquet",
         "results/scores/clemscore.parquet",
         "results/scores/clemscore.md",

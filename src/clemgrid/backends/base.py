@@ -7,6 +7,7 @@ every backend can be swapped for the scripted one in tests.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -43,6 +44,33 @@ class Backend(ABC):
     @abstractmethod
     def generate(self, batch: list[list[Message]], params: GenerationParams) -> list[Generation]:
         """Answer every chat of the batch; results are in the order of the batch."""
+
+    def generate_each(
+        self, batch: list[list[Message]], params: list[GenerationParams]
+    ) -> list[Generation]:
+        """Every chat with its own params (sampled games: a seed per request). The default sends
+        each run of equal params as one `generate` batch, so a batch whose params are all equal
+        (every unsampled game) is one call, exactly as before; a backend that can mix params in
+        one batch overrides it."""
+        if len(params) != len(batch):
+            raise ValueError(f"{len(params)} params for {len(batch)} chats")
+        results: list[Generation] = []
+        start = 0
+        while start < len(batch):
+            end = start + 1
+            while end < len(batch) and params[end] == params[start]:
+                end += 1
+            results += self.generate(batch[start:end], params[start])
+            start = end
+        return results
+
+    def answer_probabilities(
+        self, messages: list[Message], classify: Callable[[str], str | None], temperature: float
+    ) -> dict[str, float]:
+        """P(label) of the answer's first token at `temperature` (backends.next_token), summed
+        over the tokens `classify` reads as a label, plus "other". Backends that expose logits
+        or logprobs implement it; the others cannot give an exact propensity."""
+        raise NotImplementedError(f"{type(self).__name__} gives no next-token probabilities")
 
     def provenance(self) -> dict:
         """What the outputs' metadata records about the serving software beyond the packages

@@ -30,11 +30,13 @@ Memory grows with N x n_ctx KV cells (about 23 KB per cell for SmolLM2-135M).
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import llama_cpp
+import numpy as np
 from llama_cpp import _internals as llama_internals
 
+from clemgrid.backends import next_token
 from clemgrid.backends.base import Backend, Generation, GenerationParams, Message
 from clemgrid.backends.chat_template import chat_template, context_exceeded, turn_end
 from clemgrid.backends.llama_batched import BatchedLlama, Request
@@ -83,6 +85,7 @@ class LlamaCppBackend(Backend):
         # The engine keeps at most this many episodes alive, so that the conversations of
         # the live episodes (two players each) keep their KV streams between turns.
         self.max_live_episodes = max(1, self.slots // 2) if self.engine == "batched" else None
+        self._labels: tuple[Callable, dict[str, list[int]]] | None = None  # answer_probabilities
 
     def _token_text(self, token: int) -> str:
         return "" if token < 0 else self._decode([token])
@@ -225,6 +228,21 @@ class LlamaCppBackend(Backend):
                 for position, slot in enumerate(slots):
                     advance(slot, running[slot].sampler.sample(pool.ctx, position))
         return results  # type: ignore[return-value]  # every slot is filled above
+
+    def answer_probabilities(
+        self, messages: list[Message], classify: Callable[[str], str | None], temperature: float
+    ) -> dict[str, float]:
+        """The prompt evaluated alone (state reset, as for a generation) and the logits of its
+        last position read: the distribution the first answer token is sampled from."""
+        tokens = self._tokenize(self.template.render(messages))
+        self.llm.reset()
+        self.llm.eval(tokens)
+        n_vocab = self.llm.n_vocab()
+        logits = np.ctypeslib.as_array(self.llm._ctx.get_logits(), shape=(n_vocab,)).copy()
+        if self._labels is None or self._labels[0] is not classify:
+            texts = [self._token_text(t) for t in range(n_vocab)]
+            self._labels = (classify, next_token.label_tokens(texts, classify))
+        return next_token.from_logits(logits, self._labels[1], temperature)
 
     def close(self) -> None:
         if self._batched is not None:

@@ -29,12 +29,13 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import openai
 
-from clemgrid.backends import vllm_server
+from clemgrid.backends import next_token, vllm_server
 from clemgrid.backends.base import Backend, Generation, GenerationParams, InfraError, Message
 from clemgrid.backends.chat_template import chat_template
 from clemgrid.backends.server import LlamaCppServer, stored_chat_template, stored_eos_token
@@ -48,6 +49,7 @@ VLLM_CONCURRENCY = 64  # in flight at once (up to the batch): vLLM batches what 
 VLLM_STARTUP_S = 1800  # loading a 70B model onto the GPUs (and compiling graphs) takes minutes
 LOCAL_API_KEY = "no-key"  # local servers accept any key; the SDK insists on one
 ERROR_DETAIL_CHARS = 500
+TOP_LOGPROBS = 20  # the most OpenAI's API allows; llama.cpp's servers return as many
 
 
 class MalformedResponse(Exception):
@@ -136,6 +138,40 @@ class OpenAICompatibleBackend(Backend):
     def generate(self, batch: list[list[Message]], params: GenerationParams) -> list[Generation]:
         with ThreadPoolExecutor(max_workers=max(1, min(self.concurrency, len(batch)))) as pool:
             return list(pool.map(lambda messages: self._request(messages, params), batch))
+
+    def generate_each(
+        self, batch: list[list[Message]], params: list[GenerationParams]
+    ) -> list[Generation]:
+        """Requests are independent, so per-request params (a seed each) stay concurrent."""
+        if len(params) != len(batch):
+            raise ValueError(f"{len(params)} params for {len(batch)} chats")
+        with ThreadPoolExecutor(max_workers=max(1, min(self.concurrency, len(batch)))) as pool:
+            return list(pool.map(self._request, batch, params))
+
+    def answer_probabilities(
+        self, messages: list[Message], classify: Callable[[str], str | None], temperature: float
+    ) -> dict[str, float]:
+        """One token asked with `logprobs` and TOP_LOGPROBS alternatives, where the server
+        returns them (llama.cpp's servers, vLLM, OpenAI); InfraError where it does not."""
+        try:
+            response = self.client.chat.completions.create(
+                model=self.model,
+                messages=messages,  # type: ignore[arg-type]  # plain role/content dicts
+                temperature=0.0,
+                max_tokens=1,
+                logprobs=True,
+                top_logprobs=TOP_LOGPROBS,
+                extra_body=self.extra_body or None,
+            )
+        except openai.APIError as exc:
+            raise InfraError(self._describe(exc)) from None
+        try:
+            top = response.choices[0].logprobs.content[0].top_logprobs
+        except (AttributeError, IndexError, TypeError):
+            raise InfraError(self._where("the answer has no top logprobs")) from None
+        return next_token.from_top_logprobs(
+            [(t.token, t.logprob) for t in top], classify, temperature
+        )
 
     def _request(self, messages: list[Message], params: GenerationParams) -> Generation:
         """One chat, resent while the endpoint answers 200 with a malformed body."""

@@ -14,13 +14,14 @@ import importlib.util
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer, GenerationConfig
 
+from clemgrid.backends import next_token
 from clemgrid.backends.base import Backend, Generation, GenerationParams, Message
 from clemgrid.backends.chat_template import chat_template, context_exceeded, turn_end
 from clemgrid.backends.weights import HubModel, WeightsError, is_split, weight_location
@@ -172,6 +173,7 @@ class TransformersBackend(Backend):
         self.stop_strings = [s for s in self.turn_end.strings if len(encode(s)) != 1]
         pad_candidates = [tok.pad_token_id, tok.eos_token_id, *sorted(self.turn_end.token_ids)]
         self.pad_id = next((t for t in pad_candidates if t is not None), 0)
+        self._labels: tuple[Callable, dict[str, list[int]]] | None = None  # answer_probabilities
 
     def _decode(self, tokens: Sequence[int]) -> str:
         return self.tokenizer.decode(
@@ -235,6 +237,18 @@ class TransformersBackend(Backend):
                 tokenizer=self.tokenizer,
             )
         return output[:, width:].tolist()
+
+    def answer_probabilities(
+        self, messages: list[Message], classify: Callable[[str], str | None], temperature: float
+    ) -> dict[str, float]:
+        """One forward pass of the prompt; the logits of its last position."""
+        ids = self.tokenizer.encode(self.template.render(messages), add_special_tokens=False)
+        with torch.inference_mode():
+            logits = self.model(input_ids=torch.tensor([ids]).to(self.device)).logits[0, -1]
+        if self._labels is None or self._labels[0] is not classify:
+            texts = [self._decode([t]) for t in range(logits.shape[0])]
+            self._labels = (classify, next_token.label_tokens(texts, classify))
+        return next_token.from_logits(logits.float().cpu().numpy(), self._labels[1], temperature)
 
     def close(self) -> None:
         """Drop the weights now, not at garbage collection (GPU memory); safe to call twice."""

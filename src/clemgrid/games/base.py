@@ -92,6 +92,9 @@ class GameSpec:
     scripted_policies: tuple[str, ...] = ()
     demonstrations: int = 0  # worked examples shown in the prompts; 0 = zero-shot, as clembench
     base: str = ""  # the zero-shot game a variant derives from ("" for the game itself)
+    skill: bool = True
+    """False for a game whose quality is a disposition, not skill (the dilemma's C-rate): it is
+    played and scored as any game but kept out of the clemscore and the analyses built on it."""
 
     @property
     def base_name(self) -> str:

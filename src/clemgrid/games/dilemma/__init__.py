@@ -22,4 +22,5 @@ GAME = GameSpec(
     score=score,
     scripted_player=scripted_player,
     scripted_policies=POLICIES,
+    skill=False,
 )

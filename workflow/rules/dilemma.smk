@@ -1,0 +1,61 @@
+# Seed 004's dilemma game: C-rates of the played configs, sampled and exact (README, "Dilemma").
+# Its quality is a disposition, not skill: it is kept out of the clemscore (grid_outputs).
+
+
+localrules:
+    dilemma_counts,
+    dilemma_summary,
+
+
+rule dilemma_exact:
+    input:
+        instances=base_instances,
+        weights=play_weights,
+    output:
+        exact="results/exact/{model}/{backend}/{quant}/{game}.parquet",
+    log:
+        "logs/dilemma_exact/{model}/{backend}/{quant}/{game}.log",
+    benchmark:
+        "benchmarks/dilemma_exact/{model}/{backend}/{quant}/{game}.tsv"
+    conda:
+        "../../envs/clemgrid.yaml"
+    threads: play_threads
+    resources:
+        gpu=play_gpu,
+        gpu_model=play_gpu_model,
+        cpus_per_task=play_cpus,
+        mem_mb=play_mem_mb,
+        runtime=play_runtime,
+        model_slot=1,
+    params:
+        identity=play_identity,
+    script:
+        "../scripts/dilemma_exact.py"
+
+
+rule dilemma_counts:
+    input:
+        scores=grid_outputs(rules.score.output.scores, skill=False),
+    output:
+        counts="results/analysis/dilemma/counts.csv",
+    log:
+        "logs/dilemma/counts.log",
+    conda:
+        "../../envs/clemgrid.yaml"
+    script:
+        "../scripts/dilemma_counts.py"
+
+
+rule dilemma_summary:
+    input:
+        scores=grid_outputs(rules.score.output.scores, skill=False),
+        exact=dilemma_exact_outputs,
+    output:
+        scenarios="results/analysis/dilemma/scenarios.csv",
+        summary="results/analysis/dilemma/summary.txt",
+    log:
+        "logs/dilemma/summary.log",
+    conda:
+        "../../envs/clemgrid.yaml"
+    script:
+        "../scripts/dilemma_summary.py"
