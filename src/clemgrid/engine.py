@@ -106,9 +106,9 @@ def play(
         misses = []
         for episode, request in pending:
             key = request_key(config_hash, request.messages, episode.params)
-            hit = cache.get(key) if cache else None
-            if hit is not None:
-                answers[episode.episode_id] = (hit, True, -1, 0, 0.0)
+            cached = cache.get(key) if cache else None
+            if cached is not None:
+                answers[episode.episode_id] = (cached, True, -1, 0, 0.0)
             else:
                 misses.append((episode, request, key))
         for start in range(0, len(misses), batch_size):

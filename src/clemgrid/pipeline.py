@@ -148,7 +148,10 @@ def run_exact(identity: dict[str, Any], instances_path: str | Path, out: str | P
     rows = []
     with load_backend(cfg, game) as backend:
         for inst in instances:
-            messages = game.master(inst, game.demonstrations).pending().messages
+            request = game.master(inst, game.demonstrations).pending()
+            if request is None:
+                raise ValueError(f"{game.name} {inst.instance_id}: the episode asks nothing")
+            messages = request.messages
             probs = backend.answer_probabilities(messages, classify, sampling.temperature)
             rows.append(
                 {

@@ -111,10 +111,10 @@ def format_summary(rows: Sequence[dict]) -> str:
         )
     agree = agreement(rows)
     if agree:
-        lines += ["", "Exact vs sampled, per scenario (two-player games):"]
-        for config, a in agree.items():
+        lines += ["", "Exact vs sampled, per scenario (the C/D games):"]
+        for key, a in agree.items():
             lines.append(
-                f"  {'/'.join(config)}: exact inside the sampled CI in "
+                f"  {'/'.join(key)}: exact inside the sampled CI in "
                 f"{100 * a['inside']:.0f} % of {a['scenarios']} scenarios; "
                 f"mean |sampled - exact| = {100 * a['mad']:.1f} points"
             )

@@ -12,9 +12,9 @@ from itertools import combinations
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgb
-from matplotlib.typing import ColorType
 from matplotlib.figure import Figure
 from matplotlib.text import Text
+from matplotlib.typing import ColorType
 
 TEXT_WIDTH = (21.0 - 2 * 2.4) / 2.54
 """Text width of the paper in inches: A4 with 2.4 cm margins (paper/main.tex)."""

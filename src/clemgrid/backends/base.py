@@ -15,6 +15,7 @@ Message = dict[str, str]
 """One chat message: {"role": "system" | "user" | "assistant", "content": str}."""
 
 StopReason = Literal["end_of_turn", "stop_string", "length"]
+LENGTH: StopReason = "length"  # the answer reached max_tokens
 
 
 class InfraError(RuntimeError):

@@ -33,7 +33,7 @@ from typing import Any
 import llama_cpp
 from llama_cpp import _internals as llama_internals
 
-from clemgrid.backends.base import Generation, GenerationParams
+from clemgrid.backends.base import LENGTH, Generation, GenerationParams
 from clemgrid.backends.chat_template import TurnEnd
 
 
@@ -167,11 +167,10 @@ class BatchedLlama:
             ended = turn_end.check(seq.completion, detokenize)
             if ended is None and len(seq.completion) < params.max_tokens:
                 return False
-            if ended is None:
-                ended = (detokenize(seq.completion), "length")
+            text, reason = ended or (detokenize(seq.completion), LENGTH)
             req = seq.request
             results[req.index] = Generation(
-                ended[0], ended[1], len(req.tokens), len(seq.completion), req.prompt
+                text, reason, len(req.tokens), len(seq.completion), req.prompt
             )
             return True
 

@@ -31,13 +31,14 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import llama_cpp
 import numpy as np
 from llama_cpp import _internals as llama_internals
 
 from clemgrid.backends import next_token
-from clemgrid.backends.base import Backend, Generation, GenerationParams, Message
+from clemgrid.backends.base import LENGTH, Backend, Generation, GenerationParams, Message
 from clemgrid.backends.chat_template import chat_template, context_exceeded, turn_end
 from clemgrid.backends.llama_batched import BatchedLlama, Request
 from clemgrid.backends.weights import weight_file
@@ -129,7 +130,7 @@ class LlamaCppBackend(Backend):
         )
 
     @staticmethod
-    def _sampling(params: GenerationParams) -> dict[str, float]:
+    def _sampling(params: GenerationParams) -> dict[str, Any]:
         return {
             "temp": params.temperature,
             "top_k": 0,
@@ -155,7 +156,7 @@ class LlamaCppBackend(Backend):
             else:
                 requests.append(Request(i, prompt, tokens))
 
-        def new_sampler() -> object:
+        def new_sampler() -> Any:
             # Llama.generate's own sampler chain, one per sequence (private API of the pinned
             # llama-cpp-python): the same chain with the same seed as sequentially.
             self.llm.set_seed(params.seed)
@@ -194,10 +195,9 @@ class LlamaCppBackend(Backend):
             ended = self.turn_end.check(seq.completion, self._decode)
             if ended is None and len(seq.completion) < params.max_tokens:
                 return
-            if ended is None:
-                ended = (self._decode(seq.completion), "length")
+            text, reason = ended or (self._decode(seq.completion), LENGTH)
             results[seq.index] = Generation(
-                ended[0], ended[1], len(seq.tokens), len(seq.completion), seq.prompt
+                text, reason, len(seq.tokens), len(seq.completion), seq.prompt
             )
             del running[slot]
             free.append(slot)
@@ -257,7 +257,7 @@ class LlamaCppBackend(Backend):
 class _Running:
     __slots__ = ("index", "prompt", "tokens", "sampler", "completion")
 
-    def __init__(self, index: int, prompt: str, tokens: list[int], sampler: object) -> None:
+    def __init__(self, index: int, prompt: str, tokens: list[int], sampler: Any) -> None:
         self.index, self.prompt, self.tokens, self.sampler = index, prompt, tokens, sampler
         self.completion: list[int] = []
 

@@ -165,10 +165,11 @@ class OpenAICompatibleBackend(Backend):
             )
         except openai.APIError as exc:
             raise InfraError(self._describe(exc)) from None
-        try:
-            top = response.choices[0].logprobs.content[0].top_logprobs
-        except (AttributeError, IndexError, TypeError):
-            raise InfraError(self._where("the answer has no top logprobs")) from None
+        choices = getattr(response, "choices", None) or [None]
+        logprobs = getattr(getattr(choices[0], "logprobs", None), "content", None)
+        top = getattr(logprobs[0], "top_logprobs", None) if logprobs else None
+        if not top:
+            raise InfraError(self._where("the answer has no top logprobs"))
         return next_token.from_top_logprobs(
             [(t.token, t.logprob) for t in top], classify, temperature
         )
@@ -246,8 +247,8 @@ class OpenAICompatibleBackend(Backend):
         return Generation(
             text=content or "",
             stop_reason="length" if finish_reason == "length" else "end_of_turn",
-            prompt_tokens=tokens[0],
-            completion_tokens=tokens[1],
+            prompt_tokens=int(tokens[0] or 0),  # both checked to be ints above
+            completion_tokens=int(tokens[1] or 0),
             extra={"finish_reason": finish_reason},
         )
 
