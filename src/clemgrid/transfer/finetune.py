@@ -191,3 +191,60 @@ def _portable_config(path: Path) -> None:
     config = json.loads(path.read_text())
     config["base_model_name_or_path"] = None
     path.write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
+
+
+def base_model_dir(cfg: Any) -> tuple[str, dict[str, Any]]:
+    """(what `from_pretrained` loads, how the sidecar names the base) for the quant a `lora`
+    source is trained on: a GGUF file is dequantized to float32 once (the transformers
+    backend's cache), a hub model without a file is loaded by its repo id."""
+    from clemgrid.backends.transformers import _dequantized_copy
+    from clemgrid.backends.weights import HubModel, weight_location
+    from clemgrid.gguf_info import sha256
+
+    location = weight_location(cfg)
+    if isinstance(location, HubModel):
+        return location.repo, {"hub": location.repo, "revision": location.revision}
+    if location.is_file():
+        return _dequantized_copy(location, torch.float32), {
+            "file": location.name,
+            "sha256": sha256(location),
+        }
+    return str(location), {"directory": location.name}
+
+
+def build_adapter(
+    recipe: Mapping[str, Any], sft: str | Path, out_dir: str | Path, threads: int = 0
+) -> dict[str, Any]:
+    """The finetune rule: train the adapter of a `lora` quant (its `recipe`, see
+    clemgrid.transfer.recipes) on the dataset `sft`; returns the sidecar's content."""
+    import peft
+    import transformers
+
+    from clemgrid.gguf_info import sha256
+    from clemgrid.sources import LORA_KIND, ModelQuant, default_label
+    from clemgrid.transfer import dataset
+
+    student = ModelQuant(recipe["model"], recipe["quant"], recipe["weights"])
+    spec = student.weight_source[LORA_KIND]
+    base, base_spec = base_model_dir(student.at(spec["from"]))
+    rows, provenance = dataset.load(sft)
+    record = train(base, rows, {**spec["params"]}, out_dir, threads)
+    out = Path(out_dir)
+    return {
+        "model": student.model,
+        "quant": student.quant,
+        "label": student.label,
+        "base": {
+            "quant": spec["from"],
+            "label": default_label(student.weights, spec["from"]),
+            **base_spec,
+        },
+        "data": {"sha256": sha256(Path(sft)), **provenance},
+        "adapter_sha256": sha256(out / "adapter_model.safetensors"),
+        "tools": {
+            "torch": torch.__version__,
+            "transformers": transformers.__version__,
+            "peft": peft.__version__,
+        },
+        **record,
+    }

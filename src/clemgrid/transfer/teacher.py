@@ -138,3 +138,29 @@ def model_answers(cfg: Any, data: Mapping[str, Any]) -> list[dict[str, Any]]:
                 }
             )
     return rows
+
+
+def answers_table(teacher: Mapping[str, Any], data: Mapping[str, Any], out: str | Path) -> int:
+    """The teacher_answers rule: `teacher` is the teacher's play identity (model, backend,
+    quant and their registry entries); writes the answers with the teacher named in every row."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from clemgrid.entries import PlayConfig
+
+    cfg = PlayConfig(
+        teacher["model"],
+        teacher["backend"],
+        teacher["quant"],
+        teacher["model_entry"],
+        teacher["backend_entry"],
+    )
+    if TEACHER_RATES_KIND in cfg.weight_source:
+        rows = synthetic_answers(cfg.weight_source, data)
+    else:
+        rows = model_answers(cfg, data)
+    for row in rows:
+        row.update(teacher_model=cfg.model, teacher_backend=cfg.backend, teacher_quant=cfg.quant)
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    pq.write_table(pa.Table.from_pylist(rows), out)
+    return len(rows)
