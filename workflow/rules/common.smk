@@ -270,7 +270,7 @@ def teacher_identity(wildcards):
 def teacher_counts(wildcards):
     """The counts file of a synthetic (`teacher_rates`) teacher: a changed file re-draws."""
     source = _teacher(wildcards).weight_source.get(TEACHER_RATES_KIND)
-    return f"resources/{source['counts']}" if source else []
+    return workflow.source_path(f"../../resources/{source['counts']}") if source else []
 
 
 def teacher_threads(wildcards):

@@ -8,5 +8,6 @@ with job_log(snakemake.log[0]) as log:
         json.loads(snakemake.params.teacher),
         json.loads(snakemake.params.data),
         snakemake.output.answers,
+        snakemake.input.counts or None,
     )
     log.info("%d teacher answers", n)

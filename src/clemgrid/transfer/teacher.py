@@ -78,11 +78,13 @@ def _other(instance: Instance) -> str:
 
 
 def synthetic_answers(
-    source: Mapping[str, Any], data: Mapping[str, Any], resources: str | Path = "resources"
+    source: Mapping[str, Any], data: Mapping[str, Any], counts: str | Path | None = None
 ) -> list[dict[str, Any]]:
-    """Answers of a `teacher_rates` teacher: `data["samples"]` per scenario of the split."""
+    """Answers of a `teacher_rates` teacher: `data["samples"]` per scenario of the split;
+    `counts` is its counts file (default: resources/<counts> in the working directory)."""
     spec = source[TEACHER_RATES_KIND]
-    rates = published_rates(Path(resources) / spec["counts"], spec["role"], data["split"])
+    counts = counts or Path("resources") / spec["counts"]
+    rates = published_rates(counts, spec["role"], data["split"])
     rows = []
     for instance in scenarios(data["split"]):
         if instance.instance_id not in rates:
@@ -140,7 +142,12 @@ def model_answers(cfg: Any, data: Mapping[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def answers_table(teacher: Mapping[str, Any], data: Mapping[str, Any], out: str | Path) -> int:
+def answers_table(
+    teacher: Mapping[str, Any],
+    data: Mapping[str, Any],
+    out: str | Path,
+    counts: str | Path | None = None,
+) -> int:
     """The teacher_answers rule: `teacher` is the teacher's play identity (model, backend,
     quant and their registry entries); writes the answers with the teacher named in every row."""
     import pyarrow as pa
@@ -156,7 +163,7 @@ def answers_table(teacher: Mapping[str, Any], data: Mapping[str, Any], out: str 
         teacher["backend_entry"],
     )
     if TEACHER_RATES_KIND in cfg.weight_source:
-        rows = synthetic_answers(cfg.weight_source, data)
+        rows = synthetic_answers(cfg.weight_source, data, counts)
     else:
         rows = model_answers(cfg, data)
     for row in rows:
