@@ -65,20 +65,36 @@ def _batch(examples: Sequence[tuple[list[int], int]], pad: int) -> dict[str, tor
     return {"input_ids": input_ids, "attention_mask": mask, "labels": labels}
 
 
+def _answer_logits(model: Any, batch: dict[str, torch.Tensor]) -> tuple[torch.Tensor, ...]:
+    """(logits, targets, example index) at the answer positions only. The output layer runs
+    on those few positions, not on every prompt token: over a 49k vocabulary that saves most
+    of the memory (and a sixth of the compute) of a step."""
+    causal_lm = model.get_base_model() if hasattr(model, "get_base_model") else model
+    hidden = causal_lm.model(
+        input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]
+    ).last_hidden_state
+    target = batch["labels"][:, 1:]
+    rows, cols = (target != -100).nonzero(as_tuple=True)
+    logits = causal_lm.lm_head(hidden[:, :-1][rows, cols]).float()
+    return logits, target[rows, cols], rows
+
+
+def answer_loss(model: Any, batch: dict[str, torch.Tensor]) -> torch.Tensor:
+    """Mean cross-entropy over the answer tokens of a batch (what transformers computes with
+    `labels`, without the prompt positions' logits)."""
+    logits, target, _ = _answer_logits(model, batch)
+    return torch.nn.functional.cross_entropy(logits, target)
+
+
 def answer_logprobs(model: Any, examples: Sequence[tuple[list[int], int]], pad: int) -> list[float]:
     """Log-probability of each example's answer tokens given its prompt (summed over tokens)."""
     out = []
     with torch.no_grad():
         for start in range(0, len(examples), 8):
-            batch = _batch(examples[start : start + 8], pad)
-            ids, mask = batch["input_ids"], batch["attention_mask"]
-            logits = model(input_ids=ids, attention_mask=mask).logits
-            target = batch["labels"][:, 1:]
-            rows, cols = (target != -100).nonzero(as_tuple=True)  # answer positions only
-            logp = torch.log_softmax(logits[:, :-1][rows, cols].float(), dim=-1)
-            picked = logp.gather(-1, target[rows, cols].unsqueeze(-1)).squeeze(-1)
-            sums = torch.zeros(len(target)).index_add_(0, rows, picked)
-            out += sums.tolist()
+            chunk = examples[start : start + 8]
+            logits, target, rows = _answer_logits(model, _batch(chunk, pad))
+            picked = torch.log_softmax(logits, -1).gather(-1, target.unsqueeze(-1)).squeeze(-1)
+            out += torch.zeros(len(chunk)).index_add_(0, rows, picked).tolist()
     return out
 
 
@@ -139,7 +155,7 @@ def train(
         order.shuffle(indices)
         for start in range(0, len(indices), p["batch_size"]):
             batch = _batch([examples[i] for i in indices[start : start + p["batch_size"]]], pad)
-            loss = model(**batch).loss
+            loss = answer_loss(model, batch)
             loss.backward()
             optimizer.step()
             scheduler.step()
