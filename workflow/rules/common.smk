@@ -273,11 +273,37 @@ def teacher_counts(wildcards):
     return workflow.source_path(f"../../resources/{source['counts']}") if source else []
 
 
-def teacher_threads(wildcards):
+def _teacher_resources(wildcards):
     cfg = _teacher(wildcards)
-    if TEACHER_RATES_KIND in cfg.weight_source:
+    return PlayResources(
+        cfg.backend_entry, GRID.models[cfg.model].parameters_b, cfg.quant
+    )
+
+
+def teacher_threads(wildcards):
+    if TEACHER_RATES_KIND in _teacher(wildcards).weight_source:
         return 1
-    return PlayResources(cfg.backend_entry, 0, cfg.quant).threads(workflow.cores)
+    return _teacher_resources(wildcards).threads(workflow.cores)
+
+
+def teacher_gpu(wildcards):
+    return _teacher_resources(wildcards).gpus or None
+
+
+def teacher_gpu_model(wildcards):
+    return _teacher_resources(wildcards).gpu_model
+
+
+def teacher_cpus(wildcards):
+    return _teacher_resources(wildcards).cpus
+
+
+def teacher_mem_mb(wildcards, attempt):
+    return _teacher_resources(wildcards).mem_mb(attempt)
+
+
+def teacher_runtime(wildcards, attempt):
+    return _teacher_resources(wildcards).runtime_min(attempt)
 
 
 def _lora(wildcards):
@@ -312,7 +338,9 @@ def finetune_base(wildcards):
 
 def finetune_recipe_json(wildcards):
     entry, _ = _lora(wildcards)
-    return canonical_json(finetune_recipe(wildcards.model, wildcards.quant, entry.weights))
+    return canonical_json(
+        finetune_recipe(wildcards.model, wildcards.quant, entry.weights)
+    )
 
 
 def _finetune_resources(wildcards):

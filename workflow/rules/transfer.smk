@@ -13,6 +13,14 @@ rule teacher_answers:
     conda:
         "../../envs/clemgrid.yaml"
     threads: teacher_threads
+    resources:
+        # A model teacher runs as its play jobs do (A100s from its size); a synthetic one
+        # needs none.
+        gpu=teacher_gpu,
+        gpu_model=teacher_gpu_model,
+        cpus_per_task=teacher_cpus,
+        mem_mb=teacher_mem_mb,
+        runtime=teacher_runtime,
     params:
         data=transfer_data,
         teacher=teacher_identity,
