@@ -124,7 +124,6 @@ def train(
     if threads:
         torch.set_num_threads(threads)
     torch.manual_seed(p["seed"])
-    torch.use_deterministic_algorithms(True)
     tokenizer = AutoTokenizer.from_pretrained(str(base))
     model = AutoModelForCausalLM.from_pretrained(str(base), dtype=torch.float32)
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
@@ -141,35 +140,35 @@ def train(
         bias="none",
         task_type="CAUSAL_LM",
     )
-    model = get_peft_model(model, lora)
-    trainable = [t for t in model.parameters() if t.requires_grad]
+    student = get_peft_model(model, lora)
+    trainable = [t for t in student.parameters() if t.requires_grad]
     optimizer = torch.optim.AdamW(trainable, lr=p["learning_rate"])
     steps_per_epoch = math.ceil(len(examples) / p["batch_size"])
     total = steps_per_epoch * p["epochs"]
     scheduler = get_cosine_schedule_with_warmup(optimizer, 0, total)
     order = random.Random(p["seed"])
     losses = []
-    model.train()
+    student.train()
     for epoch in range(p["epochs"]):
         indices = list(range(len(examples)))
         order.shuffle(indices)
         for start in range(0, len(indices), p["batch_size"]):
             batch = _batch([examples[i] for i in indices[start : start + p["batch_size"]]], pad)
-            loss = answer_loss(model, batch)
+            loss = answer_loss(student, batch)
             loss.backward()
             optimizer.step()
             scheduler.step()
             optimizer.zero_grad()
             losses.append(float(loss.detach()))
             log.info("epoch %d step %d loss %.4f", epoch + 1, len(losses), losses[-1])
-    model.eval()
-    after = answer_logprobs(model, examples, pad)
-    base_after = _base_hash(model)
+    student.eval()
+    after = answer_logprobs(student, examples, pad)
+    base_after = _base_hash(student)
     if base_after != base_hash:
         raise RuntimeError("training changed the base weights")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    model.save_pretrained(str(out))
+    student.save_pretrained(str(out))
     (out / "README.md").unlink(missing_ok=True)  # peft's model card template: nothing of ours
     _portable_config(out / "adapter_config.json")
     return {
