@@ -76,7 +76,7 @@ def test_validate_merges_config_files(monkeypatch, capsys) -> None:
     monkeypatch.chdir(ROOT)
     files = ["--config", "config/config.yaml", "--config", "config/experiments.yaml"]
     assert main(["validate", *files]) == 0
-    assert "15 configs" in capsys.readouterr().out
+    assert "16 configs" in capsys.readouterr().out
     # The overlay alone lacks the registries: named, not a traceback.
     assert main(["validate", "--config", "config/experiments.yaml"]) == 2
     assert "config/experiments.yaml" in capsys.readouterr().err

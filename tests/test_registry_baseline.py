@@ -17,7 +17,14 @@ from clemgrid.games.registry import GAMES
 from clemgrid.hashing import canonical_json, stable_hash
 from clemgrid.registry import Grid, load_grid
 from clemgrid.resources import PlayResources
-from clemgrid.sources import BITSANDBYTES_KIND, DERIVED_KINDS, built_kind, source_chain
+from clemgrid.sources import (
+    BITSANDBYTES_KIND,
+    DERIVED_KINDS,
+    LORA_KIND,
+    built_kind,
+    lora_paths,
+    source_chain,
+)
 
 BASELINE = json.loads((ROOT / "tests" / "registry_baseline.json").read_text())
 GRIDS = {
@@ -85,6 +92,9 @@ def test_quant_labels_and_built_weights_are_unchanged(named_grid) -> None:
             kind = grid.models[c.model].source(q).kind
             if kind in DERIVED_KINDS:
                 file = f"results/weights/{c.model}/{q}.gguf"
+            if kind == LORA_KIND:  # an adapter, then the base's built file (none here)
+                file = [str(lora_paths(c.model, q)["adapter"])]
+                continue
             if kind != BITSANDBYTES_KIND:
                 break
         built[f"{c.model}/{c.quant}"] = file

@@ -23,6 +23,7 @@ from clemgrid.keys import ConfigKey
 from clemgrid.sources import (
     DERIVED_KINDS,
     FROM_SOURCES,
+    LORA_KIND,
     built_kind,
     source_chain,
     weight_source_kind,  # noqa: F401 - re-exported
@@ -156,6 +157,45 @@ def check_built_sources(models: dict[str, Any], models_file: str | Path) -> None
                     ) from None
 
 
+def check_lora_teachers(
+    models: dict[str, Any], backends: dict[str, Any], models_file: str | Path
+) -> None:
+    """Every `lora` source's `data.teacher` names a model, a quant of it and a backend of the
+    registries; a teacher is not itself a `lora` quant (no chains of students)."""
+    for model, entry in models.items():
+        for quant, source in entry["weights"].items():
+            if LORA_KIND not in source:
+                continue
+            teacher = source[LORA_KIND]["data"]["teacher"]
+            where = f"weights.{quant}.{LORA_KIND}.data.teacher"
+            if teacher["model"] not in models:
+                raise RegistryError(
+                    models_file,
+                    model,
+                    f"{where}.model",
+                    f"unknown teacher model {teacher['model']!r} (not in {models_file})",
+                )
+            weights = models[teacher["model"]]["weights"]
+            if teacher["quant"] not in weights:
+                raise RegistryError(
+                    models_file,
+                    model,
+                    f"{where}.quant",
+                    f"teacher {teacher['model']!r} has no quant {teacher['quant']!r} (known: {', '.join(weights)})",
+                )
+            if LORA_KIND in weights[teacher["quant"]]:
+                raise RegistryError(
+                    models_file, model, where, "a teacher cannot itself be a `lora` quant"
+                )
+            if teacher["backend"] not in backends:
+                raise RegistryError(
+                    models_file,
+                    model,
+                    f"{where}.backend",
+                    f"unknown backend {teacher['backend']!r} for the teacher (not in the backends registry)",
+                )
+
+
 @dataclass(frozen=True)
 class Grid:
     """A validated run: configs × games, plus the settings every play job shares."""
@@ -230,6 +270,7 @@ def load_grid(
     backends = read_yaml(backends_file)
     validate_document(backends, "backends", backends_file, keyed=True)
     check_built_sources(models, models_file)
+    check_lora_teachers(models, backends, models_file)
     models = {name: ModelEntry(name, entry) for name, entry in models.items()}
     backends = {name: BackendEntry(name, entry) for name, entry in backends.items()}
 

@@ -107,3 +107,43 @@ class PlayResources:
         """Threads of the local job: local inference gets every core (a second job beside it
         would make its spinning worker threads wait for each other)."""
         return cores if runs_locally(self.entry) else 1
+
+
+@dataclass(frozen=True)
+class FinetuneResources:
+    """What one finetune job (a `lora` quant) asks SLURM for: the base weights in bf16 on
+    A100s (a backend that runs on a GPU), or the backend's CPU threads; LoRA adds little memory
+    (its optimizer state is that of a few million parameters), activations are budgeted as
+    half the weights again plus a fixed 8 GB."""
+
+    entry: Mapping[str, Any]
+    parameters_b: float
+
+    @property
+    def weights_gb(self) -> float:
+        return self.parameters_b * (2 if backend_uses_gpu(self.entry) else 4)
+
+    @property
+    def gpus(self) -> int:
+        if not backend_uses_gpu(self.entry):
+            return 0
+        return max(1, math.ceil((self.weights_gb * 1.5 + 8) / GPU_MEMORY_GB))
+
+    @property
+    def gpu_model(self) -> str | None:
+        return GPU_MODEL if self.gpus else None
+
+    @property
+    def cpus(self) -> int:
+        if gpus := self.gpus:
+            return gpus * CPUS_PER_GPU
+        return kind_of(self.entry).threads(self.entry)
+
+    def mem_mb(self, attempt: int = 1) -> int:
+        """Host memory: the weights are loaded (and, from a GGUF, dequantized) in RAM first."""
+        gb = 16 + 2 * self.weights_gb if self.gpus else 3 + 3 * self.weights_gb
+        return math.ceil(gb * 1024 * (1 + 0.5 * (attempt - 1)))
+
+    def runtime_min(self, attempt: int = 1) -> int:
+        minutes = 30 + 10 * self.parameters_b if self.gpus else 30 + 100 * self.parameters_b
+        return math.ceil(minutes) * attempt

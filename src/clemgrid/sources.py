@@ -20,6 +20,14 @@ DERIVED_SIDECAR = "results/weights/{model}/{quant}.json"
 # Weight-source kinds built by the `quantize` rule, and the kind loaded with bitsandbytes.
 DERIVED_KINDS = ("derive", "quantize")
 BITSANDBYTES_KIND = "bitsandbytes"
+# A LoRA adapter the `finetune` rule trains on another quant (clemgrid.transfer), and where.
+LORA_KIND = "lora"
+LORA_DIR = "results/weights/{model}/{quant}"
+LORA_ADAPTER = LORA_DIR + "/adapter_model.safetensors"
+LORA_CONFIG = LORA_DIR + "/adapter_config.json"
+LORA_SIDECAR = LORA_DIR + "/finetune.json"
+# A synthetic teacher: choices drawn at published per-scenario rates (clemgrid.transfer).
+TEACHER_RATES_KIND = "teacher_rates"
 PROVENANCE_KEYS = {"derived_from", "label"}
 
 # Sources that are a weights file or directory, and those that are (or make) a GGUF file.
@@ -31,6 +39,7 @@ FROM_SOURCES = {
     "derive": GGUF_SOURCES,
     "quantize": GGUF_SOURCES,
     BITSANDBYTES_KIND: GGUF_SOURCES,
+    LORA_KIND: GGUF_SOURCES,
 }
 
 
@@ -43,8 +52,8 @@ def weight_source_kind(source: Mapping[str, Any]) -> str:
 
 def built_kind(source: Mapping[str, Any]) -> str | None:
     """The kind of a weight source made from another quant (`derive`, `quantize`,
-    `bitsandbytes`), or None for weights that come from elsewhere."""
-    return next((k for k in (*DERIVED_KINDS, BITSANDBYTES_KIND) if k in source), None)
+    `bitsandbytes`, `lora`), or None for weights that come from elsewhere."""
+    return next((k for k in (*DERIVED_KINDS, BITSANDBYTES_KIND, LORA_KIND) if k in source), None)
 
 
 def source_chain(weights: Mapping[str, Any], quant: str) -> list[str]:
@@ -74,6 +83,10 @@ def default_label(weights: Mapping[str, Any], quant: str) -> str:
     if BITSANDBYTES_KIND in source:
         spec = source[BITSANDBYTES_KIND]
         return f"bitsandbytes {spec['bits']}-bit from {default_label(weights, spec['from'])}"
+    if LORA_KIND in source:
+        spec = source[LORA_KIND]
+        teacher = spec["data"]["teacher"]["model"]
+        return f"LoRA on {teacher} answers, on {default_label(weights, spec['from'])}"
     return quant
 
 
@@ -83,6 +96,19 @@ def derived_paths(model: str, quant: str) -> tuple[Path, Path]:
         Path(DERIVED_WEIGHTS.format(model=model, quant=quant)),
         Path(DERIVED_SIDECAR.format(model=model, quant=quant)),
     )
+
+
+def lora_paths(model: str, quant: str) -> dict[str, Path]:
+    """adapter (safetensors), config (peft's JSON) and sidecar of a `lora` quant, relative to
+    the working directory."""
+    return {
+        name: Path(pattern.format(model=model, quant=quant))
+        for name, pattern in (
+            ("adapter", LORA_ADAPTER),
+            ("config", LORA_CONFIG),
+            ("sidecar", LORA_SIDECAR),
+        )
+    }
 
 
 def distribution_version(package: str) -> str | None:

@@ -25,7 +25,7 @@ def test_every_kind_of_the_schema_is_registered() -> None:
         (API, "openai_compatible", {"api_model"}),
         (LAUNCHED_LLAMA, "openai_compatible+launch", {"package_file", "path", "hub", "derive", "quantize"}),
         ({"kind": "llama_cpp"}, "llama_cpp", {"package_file", "path", "hub", "derive", "quantize"}),
-        ({"kind": "transformers"}, "transformers", {"package_file", "path", "hub", "derive", "quantize", "bitsandbytes"}),
+        ({"kind": "transformers"}, "transformers", {"package_file", "path", "hub", "derive", "quantize", "bitsandbytes", "lora"}),
         ({"kind": "scripted"}, "scripted", {"scripted", "synthetic"}),
     ],
 )  # fmt: skip

@@ -24,7 +24,23 @@ from clemgrid.registry import (
     load_grid,
     weight_source_kind,
 )
-from clemgrid.resources import PlayResources
+from clemgrid.resources import FinetuneResources, PlayResources
+from clemgrid.sources import (
+    LORA_ADAPTER,
+    LORA_CONFIG,
+    LORA_KIND,
+    LORA_SIDECAR,
+    TEACHER_RATES_KIND,
+    lora_paths,
+)
+from clemgrid.transfer.dataset import data_id
+from clemgrid.transfer.recipes import (
+    SFT_DATASET,
+    TEACHER_ANSWERS,
+    data_specs,
+    finetune_recipe,
+    teacher_config,
+)
 
 CONFIG_FILE = (workflow.overwrite_configfiles or ["config/config.yaml"])[-1]
 
@@ -42,6 +58,7 @@ wildcard_constraints:
     backend=NAME_PATTERN,
     quant=NAME_PATTERN,
     game=GAME_PATTERN,
+    data_id="[0-9a-f]{12}",
 
 
 def play_identity(wildcards):
@@ -61,16 +78,20 @@ def base_instances(wildcards):
 
 
 def built_weights(model, quant):
-    """The file the quantize rule builds for (model, quant), that of the quant a `bitsandbytes`
-    source is made from, or [] for weights that come from elsewhere."""
+    """The files the quantize and finetune rules build for (model, quant): its derived GGUF, or
+    its LoRA adapter and the built file of the quant it is trained on, or that of the quant a
+    `bitsandbytes` source is made from; [] for weights that come from elsewhere."""
     weights = GRID.models[model].weights
+    files = []
     for q in source_chain(weights, quant):
         kind = weight_source_kind(weights[q])
         if kind in DERIVED_KINDS:
-            return str(derived_paths(model, q)[0])
-        if kind != BITSANDBYTES_KIND:
-            return []
-    return []
+            return [*files, str(derived_paths(model, q)[0])]
+        if kind == LORA_KIND:
+            files.append(str(lora_paths(model, q)["adapter"]))
+        elif kind != BITSANDBYTES_KIND:
+            return files
+    return files
 
 
 def play_weights(wildcards):
@@ -241,3 +262,140 @@ def pair_files(pattern, side):
         return COMPARISONS.pair_files(pattern, wildcards.pair, side)
 
     return files
+
+
+# Transfer (rules/transfer.smk): teacher answers and SFT datasets by data id, adapters of
+# `lora` quants (clemgrid.transfer).
+
+
+def _data_spec(wildcards):
+    spec = data_specs(GRID.models).get(wildcards.data_id)
+    if spec is None:
+        raise WorkflowError(
+            f"results/transfer/{wildcards.data_id}: no `lora` source of {config['models']} "
+            "has data with this id"
+        )
+    return spec
+
+
+def transfer_data(wildcards):
+    return canonical_json(_data_spec(wildcards))
+
+
+def _teacher(wildcards):
+    return teacher_config(_data_spec(wildcards), GRID.models, GRID.backends)
+
+
+def teacher_identity(wildcards):
+    """The teacher's registry entries (not its facts): a changed teacher re-asks it."""
+    return canonical_json(_teacher(wildcards).identity())
+
+
+def teacher_counts(wildcards):
+    """The counts file of a synthetic (`teacher_rates`) teacher: a changed file re-draws."""
+    source = _teacher(wildcards).weight_source.get(TEACHER_RATES_KIND)
+    return workflow.source_path(f"../../resources/{source['counts']}") if source else []
+
+
+def _teacher_resources(wildcards):
+    cfg = _teacher(wildcards)
+    return PlayResources(
+        cfg.backend_entry, GRID.models[cfg.model].parameters_b, cfg.quant
+    )
+
+
+def teacher_threads(wildcards):
+    if TEACHER_RATES_KIND in _teacher(wildcards).weight_source:
+        return 1
+    return _teacher_resources(wildcards).threads(workflow.cores)
+
+
+def teacher_gpu(wildcards):
+    return _teacher_resources(wildcards).gpus or None
+
+
+def teacher_gpu_model(wildcards):
+    return _teacher_resources(wildcards).gpu_model
+
+
+def teacher_cpus(wildcards):
+    return _teacher_resources(wildcards).cpus
+
+
+def teacher_mem_mb(wildcards, attempt):
+    return _teacher_resources(wildcards).mem_mb(attempt)
+
+
+def teacher_runtime(wildcards, attempt):
+    return _teacher_resources(wildcards).runtime_min(attempt)
+
+
+def _lora(wildcards):
+    entry = GRID.models.get(wildcards.model)
+    source = entry.weights.get(wildcards.quant) if entry else None
+    if not source or LORA_KIND not in source:
+        raise WorkflowError(
+            f"{wildcards.model} / {wildcards.quant}: not a `lora` weight source in "
+            f"{config['models']}, so the finetune rule cannot build it"
+        )
+    return entry, source[LORA_KIND]
+
+
+def finetune_dataset(wildcards):
+    return SFT_DATASET.format(data_id=data_id(_lora(wildcards)[1]["data"]))
+
+
+def finetune_base(wildcards):
+    """The local file the adapter is trained on (a rebuilt base retrains it); none for a hub
+    model, which the job fetches."""
+    entry, spec = _lora(wildcards)
+    parent = entry.source(spec["from"])
+    if parent.kind in DERIVED_KINDS:
+        return str(derived_paths(wildcards.model, parent.quant)[0])
+    if parent.kind == "hub":
+        return []
+    try:
+        return str(weight_file(entry.at(parent.quant)))
+    except WeightsError as error:
+        raise WorkflowError(str(error)) from None
+
+
+def finetune_recipe_json(wildcards):
+    entry, _ = _lora(wildcards)
+    return canonical_json(
+        finetune_recipe(wildcards.model, wildcards.quant, entry.weights)
+    )
+
+
+def _finetune_resources(wildcards):
+    """Sized by the backend the student plays on (its first grid entry, else CPU)."""
+    entry, _ = _lora(wildcards)
+    backend = next(
+        (
+            c.backend_entry
+            for c in GRID.configs
+            if (c.model, c.quant) == (wildcards.model, wildcards.quant)
+        ),
+        {"kind": "transformers", "options": {"device": "cpu"}},
+    )
+    return FinetuneResources(backend, entry.parameters_b)
+
+
+def finetune_gpu(wildcards):
+    return _finetune_resources(wildcards).gpus or None
+
+
+def finetune_gpu_model(wildcards):
+    return _finetune_resources(wildcards).gpu_model
+
+
+def finetune_cpus(wildcards):
+    return _finetune_resources(wildcards).cpus
+
+
+def finetune_mem_mb(wildcards, attempt):
+    return _finetune_resources(wildcards).mem_mb(attempt)
+
+
+def finetune_runtime(wildcards, attempt):
+    return _finetune_resources(wildcards).runtime_min(attempt)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from clemgrid.sources import BITSANDBYTES_KIND, GGUF_SOURCES
+from clemgrid.sources import BITSANDBYTES_KIND, GGUF_SOURCES, LORA_KIND
 
 if TYPE_CHECKING:
     from clemgrid.backends.base import Backend
@@ -99,7 +99,8 @@ class Transformers(BackendKind):
     """Hugging Face transformers in the play process; on a GPU unless `device` is cpu."""
 
     name = "transformers"
-    sources = frozenset(GGUF_SOURCES | {BITSANDBYTES_KIND})
+    # `lora`: the base quant's weights with the finetune rule's adapter (peft).
+    sources = frozenset(GGUF_SOURCES | {BITSANDBYTES_KIND, LORA_KIND})
 
     def runs_locally(self, entry: Mapping[str, Any]) -> bool:
         return True

@@ -3,7 +3,9 @@
 Weights come from a hub id, a local model directory, or a GGUF file (dequantized by transformers
 to `dtype`, with the gguf package: a file holding tensor types it cannot read is refused before
 loading). A `bitsandbytes` source loads another quant's weights quantized to 8 or 4 bits (NF4)
-by transformers' BitsAndBytesConfig, on a CUDA GPU only. Prompts are rendered by `chat_template`, identical to the llama.cpp backend's.
+by transformers' BitsAndBytesConfig, on a CUDA GPU only. A `lora` source is another quant's
+weights with the finetune rule's adapter merged in (peft). Prompts are rendered by
+`chat_template`, identical to the llama.cpp backend's.
 A batch is sorted by prompt length (less padding), split into chunks of `batch_size`, left-padded
 and generated together; results come back in the order of the input batch.
 """
@@ -24,7 +26,13 @@ from transformers import AutoModelForCausalLM, AutoTokenizer, GenerationConfig
 from clemgrid.backends import next_token
 from clemgrid.backends.base import Backend, Generation, GenerationParams, Message
 from clemgrid.backends.chat_template import chat_template, context_exceeded, turn_end
-from clemgrid.backends.weights import HubModel, WeightsError, is_split, weight_location
+from clemgrid.backends.weights import (
+    HubModel,
+    WeightsError,
+    is_split,
+    lora_adapter,
+    weight_location,
+)
 from clemgrid.entries import PlayConfig
 from clemgrid.gguf_info import sha256, undequantizable_types
 from clemgrid.sources import BITSANDBYTES_KIND
@@ -125,6 +133,14 @@ def _dequantized_copy(gguf: Path, dtype: Any) -> str:
     return str(target)
 
 
+def _with_adapter(model: Any, adapter: Path) -> Any:
+    """The base model with a LoRA adapter (peft) merged in: generation then costs what the
+    base costs, and the weights are what training produced (base + scaled B·A)."""
+    from peft import PeftModel
+
+    return PeftModel.from_pretrained(model, str(adapter)).merge_and_unload()
+
+
 class TransformersBackend(Backend):
     def __init__(self, cfg: PlayConfig) -> None:
         """Options: `device` (default cuda if available, else cpu; "auto" spreads a model too big
@@ -148,6 +164,8 @@ class TransformersBackend(Backend):
         if quantization is not None:
             kwargs["quantization_config"] = quantization
         self.model = AutoModelForCausalLM.from_pretrained(name, dtype=torch_dtype, **kwargs)
+        if (adapter := lora_adapter(cfg)) is not None:
+            self.model = _with_adapter(self.model, adapter)
         if "device_map" not in kwargs:
             self.model.to(device)
         self.model.eval()

@@ -16,10 +16,12 @@ from typing import Any, Protocol
 from clemgrid.sources import (
     BITSANDBYTES_KIND,
     DERIVED_KINDS,
+    LORA_KIND,
     ModelQuant,
     default_label,
     derived_paths,
     distribution_version,
+    lora_paths,
     weight_source_kind,
 )
 
@@ -161,12 +163,13 @@ def source_quant(cfg: HasWeights, quant: str) -> ModelQuant:
 
 def weight_location(cfg: HasWeights) -> Path | HubModel:
     """A local file or model directory, or a hub model that `from_pretrained` loads itself.
-    A `derive`/`quantize` source is the file the quantize rule built; a `bitsandbytes` source
-    is the weights of the quant it is made from (transformers quantizes them while loading)."""
+    A `derive`/`quantize` source is the file the quantize rule built; a `bitsandbytes` or
+    `lora` source is the weights of the quant it is made from (transformers quantizes them
+    while loading, or adds the adapter, `lora_adapter`)."""
     kind, value = _source(cfg)
     if kind in DERIVED_KINDS:
         return _derived_file(cfg, kind)
-    if kind == BITSANDBYTES_KIND:
+    if kind in (BITSANDBYTES_KIND, LORA_KIND):
         assert isinstance(value, dict)
         return weight_location(source_quant(cfg, value["from"]))
     if kind == "package_file":
@@ -182,6 +185,23 @@ def weight_location(cfg: HasWeights) -> Path | HubModel:
             return _hub_file(cfg, value["repo"], value["file"], value.get("revision"))
         return HubModel(value["repo"], value.get("revision"))
     raise _error(cfg, kind, f"a {kind!r} source has no local weights")
+
+
+def lora_adapter(cfg: HasWeights) -> Path | None:
+    """The folder of the adapter the finetune rule trained for a `lora` quant (None for other
+    sources); the base weights are those of its `from` (`weight_location`)."""
+    kind, _ = _source(cfg)
+    if kind != LORA_KIND:
+        return None
+    paths = lora_paths(cfg.model, cfg.quant)
+    if not paths["adapter"].is_file():
+        raise _error(
+            cfg,
+            LORA_KIND,
+            f"{str(paths['adapter'])!r} is not built yet (in {str(Path.cwd())!r}): the finetune "
+            f"rule builds it, e.g. `snakemake {paths['adapter']}`",
+        )
+    return paths["adapter"].parent.resolve()
 
 
 def weight_file(cfg: HasWeights) -> Path:
