@@ -48,7 +48,7 @@ def _validator_with_defaults(schema: dict) -> jsonschema.protocols.Validator:
     base = jsonschema.Draft202012Validator
     validate_properties = base.VALIDATORS["properties"]
 
-    def set_defaults(validator, properties, instance, schema):  # type: ignore[no-untyped-def]
+    def set_defaults(validator, properties, instance, schema):
         if isinstance(instance, dict):
             for name, sub in properties.items():
                 if "default" in sub and name not in instance:
@@ -148,12 +148,12 @@ def check_built_sources(models: dict[str, Any], models_file: str | Path) -> None
                     f"quant {parent!r} is a hub model without `file:`; a {kind!r} source needs a GGUF file",
                 )
         for quant, source in weights.items():  # every `from` exists: now look for cycles
-            if kind := built_kind(source):
+            if built := built_kind(source):
                 try:
                     source_chain(weights, quant)
                 except ValueError as exc:
                     raise RegistryError(
-                        models_file, model, f"weights.{quant}.{kind}.from", str(exc)
+                        models_file, model, f"weights.{quant}.{built}.from", str(exc)
                     ) from None
 
 
@@ -275,7 +275,9 @@ def load_grid(
     backends = {name: BackendEntry(name, entry) for name, entry in backends.items()}
 
     if known_games is None:
-        from clemgrid.games.registry import GAMES as known_games
+        from clemgrid.games.registry import GAMES
+
+        known_games = GAMES
     for i, game in enumerate(config["games"]):
         if game not in known_games:
             raise RegistryError(
