@@ -28,7 +28,8 @@ experiments: $(VENV)/.installed system-deps
 	$(BIN)/snakemake --cores $(CORES) --configfile config/experiments.yaml $(SNAKEMAKE_ARGS)
 	@echo; $(BIN)/clemgrid summary
 
-test: $(VENV)/.installed system-deps
+# The linters first (a minute), then the suite, whose summary line ends the output.
+test: lint system-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS); rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "pytest collected no tests: failing" >&2; exit 1; fi; exit $$rc
 
@@ -36,6 +37,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff format --check src tests benchmarks workflow/scripts
 	$(BIN)/ruff check src tests benchmarks workflow/scripts
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(BIN)/snakefmt --check Snakefile workflow/rules
 	$(BIN)/snakemake --lint
 

@@ -6,7 +6,8 @@
 Result trees: every file byte for byte, except that parquet files are compared by content and
 by their provenance without `clemgrid.code_version` (the hash of the library's source, which a
 refactoring changes by definition). Dry runs: the set of jobs (rule, wildcards, inputs, outputs,
-log, threads, resources), ignoring job ids, timestamps and the order Snakemake prints them in.
+log, threads, resources), ignoring job ids, timestamps, the order Snakemake prints them in and
+where the checkout lies.
 Exits 1 and lists the differences when there are any.
 """
 
@@ -20,6 +21,8 @@ import pyarrow.parquet as pq
 
 IGNORED_METADATA = {b"clemgrid.code_version"}
 JOB_FIELDS = ("input", "output", "log", "wildcards", "threads", "resources")
+# Files of the repository a rule reads by `workflow.source_path`, named by absolute path.
+REPO_PATH = re.compile(r"/\S*?/workflow/rules/\.\./\.\./")
 
 
 def _parquet_view(path: Path) -> tuple[object, dict[bytes, bytes]]:
@@ -58,7 +61,8 @@ def dry_run_jobs(text: str) -> set[tuple[str, ...]]:
         fields = [rule.group(1)]
         for name in JOB_FIELDS:
             found = re.search(rf"^\s+{name}: (.*)$", block, flags=re.M)
-            fields.append(f"{name}={found.group(1) if found else ''}")
+            value = found.group(1) if found else ""
+            fields.append(f"{name}={REPO_PATH.sub('<repo>/', value)}")
         jobs.add(tuple(fields))
     return jobs
 
