@@ -137,6 +137,20 @@ def test_configs_compared_over_their_zero_shot_games(tmp_path):
     assert "clemgrid run: 4 configs x 3 games (+ 2 few-shot variants), 3 instances" in text
 
 
+def test_a_configs_table_over_other_games_is_not_shown_as_the_zero_shot_score(tmp_path):
+    """A configs.csv written before config_table scored the zero-shot games only (its
+    n_games counts the variants too): the screen scores the config itself."""
+    results = write_run(tmp_path, DEFAULT_GRID)
+    configs = pd.read_csv(results / summary_screen.CONFIGS)
+    llama = (configs.backend == "llama_cpp").to_numpy()
+    configs.loc[llama, ["n_games", "clemscore"]] = [5, 99.0]
+    configs.to_csv(results / summary_screen.CONFIGS, index=False)
+    run = summary_screen.load(results)
+    row = summary_screen.score_over(run, (LLM, "llama_cpp", "Q4_1"), ZERO, n_boot=200)
+    zero = run.matrix[(run.matrix.backend == "llama_cpp") & run.matrix.game.isin(ZERO)]
+    assert row.clemscore == pytest.approx(clemscores(zero).clemscore.iloc[0]) != 99.0
+
+
 def test_missing_optional_files(tmp_path, monkeypatch):
     plays = {(LLM, "llama_cpp", "Q4_1"): ZERO, ("synthetic-weak", "scripted", "none"): ZERO}
     results = write_run(tmp_path, plays, optional=False)

@@ -178,7 +178,10 @@ def _pipeline_row(run: Run, config: Config, games: Sequence[str]) -> Row | None:
     if len(mine) != 1 or sorted(games) != zero:
         return None
     row = mine.iloc[0]
-    ci = None if pd.isna(row["ci_low"]) else (float(row["ci_low"]), float(row["ci_high"]))
+    if row.get("n_games", len(zero)) != len(zero):
+        return None  # a configs.csv from before it scored the zero-shot games only
+    low, high = row.get("ci_low"), row.get("ci_high")
+    ci = None if low is None or pd.isna(low) else (float(low), float(high))
     quality = row["avg_quality"]
     return Row(
         config,
