@@ -54,13 +54,14 @@ def write_run(root: Path, plays: dict[tuple[str, str, str], list[str]], optional
     clemscores(matrix).to_parquet(results / "scores" / "clemscore.parquet")
     if optional:
         synthetic = sorted({m for m in episodes.model if m.startswith("synthetic")})
-        (results / "analysis" / "uncertainty").mkdir(parents=True)
         (results / "analysis" / "runs").mkdir(parents=True)
-        intervals = clemscore_intervals(episodes, n_boot=200).assign(n_boot=200)
-        intervals.to_csv(results / summary_screen.INTERVALS, index=False)
-        configs = runs.config_table(clemscores(matrix), intervals, synthetic)
-        configs.to_csv(results / summary_screen.CONFIGS, index=False)
         base = {g: g.split("+")[0] for g in episodes.game.unique()}
+        # As the pipeline: intervals over the common zero-shot games, the configs table over
+        # the same (workflow/scripts/clemscore_intervals.py, run_tables.py).
+        common = runs.zero_shot(episodes.game.unique(), base)
+        intervals = clemscore_intervals(episodes[episodes.game.isin(common)], n_boot=200)
+        configs = runs.config_table(matrix, intervals.assign(n_boot=200), synthetic, (), base)
+        configs.to_csv(results / summary_screen.CONFIGS, index=False)
         shots = runs.shot_comparisons(episodes, base, synthetic, n_resamples=99)
         shots.to_csv(results / summary_screen.SHOTS, index=False)
     return results
@@ -96,17 +97,15 @@ def test_configs_compared_over_their_zero_shot_games(tmp_path):
     llama = rows[(LLM, "llama_cpp", "Q4_1")]
     assert llama.games == tuple(ZERO)  # the few-shot variants are left out
     zero = run.matrix[(run.matrix.backend == "llama_cpp") & run.matrix.game.isin(ZERO)]
-    assert llama.clemscore == clemscores(zero).clemscore.iloc[0]
-    # The pipeline's interval covers all 5 games: recomputed over the 3 zero-shot ones.
-    boot = bootstrap_clemscore(
-        run.episodes[(run.episodes.backend == "llama_cpp") & run.episodes.game.isin(ZERO)],
-        n_boot=200,
-    )
-    assert llama.ci == (boot["ci_low"], boot["ci_high"])
-    # transformers played only zero-shot games: the pipeline's interval is the one shown.
-    plain = run.intervals.set_index("backend").loc["transformers"]
-    plain = plain[plain.quant == "Q4_1"].iloc[0]
-    assert rows[(LLM, "transformers", "Q4_1")].ci == (plain.ci_low, plain.ci_high)
+    assert llama.clemscore == pytest.approx(clemscores(zero).clemscore.iloc[0])
+    # Every config's row is the pipeline's (configs.csv: over its zero-shot games, the
+    # interval bootstrapped over the same), also where it played few-shot variants too.
+    assert run.configs is not None
+    for config, row in rows.items():
+        pipeline = summary_screen.rows_of(run.configs, config).iloc[0]
+        assert row.clemscore == pipeline.clemscore
+        assert row.ci == (pipeline.ci_low, pipeline.ci_high)
+        assert row.pct_played == pipeline.avg_pct_played
 
     groups = summary_screen.group_rows(rows.values(), run.synthetic)
     assert [g[0].games for g in groups] == [tuple(ZERO), ("referencegame", "taboo")]
@@ -119,14 +118,37 @@ def test_configs_compared_over_their_zero_shot_games(tmp_path):
         (LLM, "transformers", "Q4_1"),
     }
     assert all(r.games == ("referencegame", "taboo") for r in refs[1])
+    # No pipeline row over that set: scored here, with the pipeline's resamples.
+    llama_two = next(r for r in refs[1] if r.config == (LLM, "llama_cpp", "Q4_1"))
+    episodes = run.episodes[
+        (run.episodes.backend == "llama_cpp") & run.episodes.game.isin(["referencegame", "taboo"])
+    ]
+    boot = bootstrap_clemscore(episodes, n_boot=200)
+    assert llama_two.ci == (boot["ci_low"], boot["ci_high"])
 
     text = summary_screen.render(run, n_boot=200)
     assert "over 3 zero-shot games: imagegame, referencegame, taboo" in text
     assert "over 2 zero-shot games: referencegame, taboo" in text
     assert "compare rows within one game set only" in text
     assert "synthetic-strong*" in text and "* synthetic player" in text
-    assert "+1shot on 2 games" in text and "paired tests" in text
+    assert "#1 +1shot on 2 games" in text and "; paired tests: 4 not testable" in text
+    assert "#3 +1shot on 1 game" in text and "; A/A tests: 2 not testable" in text  # synthetic
+    assert "A/A = synthetic player vs itself" in text and "not testable = cannot reach" in text
     assert "clemgrid run: 4 configs x 3 games (+ 2 few-shot variants), 3 instances" in text
+
+
+def test_a_configs_table_over_other_games_is_not_shown_as_the_zero_shot_score(tmp_path):
+    """A configs.csv written before config_table scored the zero-shot games only (its
+    n_games counts the variants too): the screen scores the config itself."""
+    results = write_run(tmp_path, DEFAULT_GRID)
+    configs = pd.read_csv(results / summary_screen.CONFIGS)
+    llama = (configs.backend == "llama_cpp").to_numpy()
+    configs.loc[llama, ["n_games", "clemscore"]] = [5, 99.0]
+    configs.to_csv(results / summary_screen.CONFIGS, index=False)
+    run = summary_screen.load(results)
+    row = summary_screen.score_over(run, (LLM, "llama_cpp", "Q4_1"), ZERO, n_boot=200)
+    zero = run.matrix[(run.matrix.backend == "llama_cpp") & run.matrix.game.isin(ZERO)]
+    assert row.clemscore == pytest.approx(clemscores(zero).clemscore.iloc[0]) != 99.0
 
 
 def test_missing_optional_files(tmp_path, monkeypatch):
@@ -195,3 +217,25 @@ def test_built_quants_are_named_by_their_registry_label(tmp_path):
     run = summary_screen.load(results, models=models)
     assert run.quant_labels == {(LLM, "F16"): "F16 derived from Q4_1"}
     assert f"F16 of {LLM}: F16 derived from Q4_1" in summary_screen.render(run)
+
+
+def test_few_shot_tests_condensed_with_testability_and_aa():
+    def tests(p, min_p, comparison=runs.FEW_SHOT):
+        frame = pd.DataFrame(
+            {
+                "comparison": comparison,
+                "permutation_p": p,
+                "permutation_min_p": min_p,
+                "mcnemar_p": p,
+                "mcnemar_min_p": min_p,
+            }
+        )
+        return runs.with_testability(frame)
+
+    both = tests([0.01, 0.5], [0.001, 0.001])
+    assert summary_screen._tests_text(both) == "; paired tests: 2 of 4 p < 0.05"
+    some = tests([0.01, 1.0], [0.001, 0.25])
+    assert summary_screen._tests_text(some) == "; paired tests: 2 of 2 p < 0.05, 2 not testable"
+    aa = tests([0.01], [0.001], runs.AA_CHECK)
+    assert summary_screen._tests_text(aa) == "; A/A tests: 2 of 2 p < 0.05"
+    assert summary_screen._tests_text(aa.iloc[:0]) == ""

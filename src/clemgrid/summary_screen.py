@@ -4,9 +4,14 @@ The full tables (34 columns for the default grid) are unreadable in a terminal; 
 one row per config scored over the same zero-shot games, %played/quality per game, the few-shot
 comparison in a line per config, and where the complete results are. Configs that played
 different games are grouped by game set and compared within a group only: clemscore averages
-over games, so scores over different games are not comparable. Only the score matrix is
-required; the bootstrap intervals, per-episode scores, few-shot tests and player labels are
-used where the run has them.
+over games, so scores over different games are not comparable.
+
+A config's row is the pipeline's (`analysis/runs/configs.csv`, written by
+`runs.config_table`: clemscore over its zero-shot games with the bootstrap interval over the
+same games), so the screen shows the paper's numbers; it computes a score itself only where the
+pipeline has none: a config rescored over a smaller game set for comparison, a config that played
+only few-shot variants, or a run without configs.csv. Only the score matrix is required; the
+run tables, per-episode scores and player labels are used where the run has them.
 """
 
 from __future__ import annotations
@@ -15,15 +20,17 @@ import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import yaml
 
+from clemgrid.analysis import runs as run_tables
+from clemgrid.analysis import settings
 from clemgrid.scoring import CONFIG_KEYS, clemscores
 
 WIDTH = 100
 MATRIX = "scores/matrix.parquet"
-INTERVALS = "analysis/uncertainty/clemscore_ci.csv"
 SHOTS = "analysis/runs/shots.csv"
 CONFIGS = "analysis/runs/configs.csv"
 # Optional sections printed as they are (clipped to the width) where the run wrote them.
@@ -52,7 +59,7 @@ class Run:
 
     results: Path
     matrix: pd.DataFrame
-    intervals: pd.DataFrame | None = None
+    configs: pd.DataFrame | None = None
     episodes: pd.DataFrame | None = None
     shots: pd.DataFrame | None = None
     synthetic: set[str] = field(default_factory=set)
@@ -80,17 +87,15 @@ def load(results: str | Path = "results", models: str | Path | None = None) -> R
     run = Run(results, pd.read_parquet(path))
     if run.matrix.empty:
         raise MissingOutput(f"{path} holds no scores: the grid played no game")
-    if (results / INTERVALS).exists():
-        run.intervals = pd.read_csv(results / INTERVALS)
     if (results / SHOTS).exists() and (results / SHOTS).stat().st_size > 1:
-        run.shots = pd.read_csv(results / SHOTS)
+        run.shots = _with_testability(pd.read_csv(results / SHOTS))
     run.episodes = _episodes(results, run.matrix)
-    entries = {}
+    entries: dict[str, Any] = {}
     if models is not None and Path(models).exists():
         entries = yaml.safe_load(Path(models).read_text()) or {}
         run.quant_labels = _quant_labels(entries, run.matrix)
     if (results / CONFIGS).exists():
-        labels = pd.read_csv(results / CONFIGS)
+        labels = run.configs = pd.read_csv(results / CONFIGS)
         run.synthetic = set(labels.loc[labels["player"] == "synthetic", "model"])
         run.misconfigured = set(labels.loc[labels["label"].str.contains("misconfigured"), "model"])
     else:
@@ -98,6 +103,17 @@ def load(results: str | Path = "results", models: str | Path | None = None) -> R
         run.synthetic = {m for m, f in facts.items() if f.get("synthetic")}
         run.misconfigured = {m for m, f in facts.items() if f.get("misconfigured")}
     return run
+
+
+def _with_testability(shots: pd.DataFrame) -> pd.DataFrame:
+    """The few-shot tests with `<test>_testable` (a shots.csv written before the pipeline
+    recorded it has the smallest attainable p-values it is derived from)."""
+    missing = [t for t in run_tables.TESTS if f"{t}_testable" not in shots]
+    if missing and all(f"{t}_min_p" in shots for t in run_tables.TESTS):
+        return run_tables.with_testability(shots)
+    if missing:  # no minimum p either: every test counts as testable, as it was reported
+        return shots.assign(**{f"{t}_testable": True for t in missing})
+    return shots.astype({f"{t}_testable": bool for t in run_tables.TESTS})
 
 
 def _quant_labels(models: dict, matrix: pd.DataFrame) -> dict[tuple[str, str], str]:
@@ -151,35 +167,61 @@ def rows_of(frame: pd.DataFrame, config: Config) -> pd.DataFrame:
     ]
 
 
-def _intervals(run: Run, n_boot: int) -> tuple[dict[Config, tuple[float, float]], int]:
-    """The pipeline's interval per config, and its number of resamples (else `n_boot`)."""
-    if run.intervals is None or run.intervals.empty:
-        return {}, n_boot
-    cis = {(r.model, r.backend, r.quant): (r.ci_low, r.ci_high) for r in run.intervals.itertuples()}
-    n = int(run.intervals["n_boot"].iloc[0]) if "n_boot" in run.intervals else n_boot
-    return cis, n
+def _pipeline_row(run: Run, config: Config, games: Sequence[str]) -> Row | None:
+    """The pipeline's row of `config` (configs.csv) where it scores exactly `games`: its
+    clemscore is over the config's zero-shot games, the interval bootstrapped over the same."""
+    if run.configs is None:
+        return None
+    mine = rows_of(run.configs, config)
+    zero = rows_of(run.matrix, config)["game"]
+    zero = sorted(g for g in zero if base_game(g) == g)
+    if len(mine) != 1 or sorted(games) != zero:
+        return None
+    row = mine.iloc[0]
+    if row.get("n_games", len(zero)) != len(zero):
+        return None  # a configs.csv from before it scored the zero-shot games only
+    low, high = row.get("ci_low"), row.get("ci_high")
+    ci = None if low is None or pd.isna(low) else (float(low), float(high))
+    quality = row["avg_quality"]
+    return Row(
+        config,
+        tuple(zero),
+        float(row["clemscore"]),
+        ci,
+        float(row["avg_pct_played"]),
+        None if pd.isna(quality) else float(quality),
+    )
+
+
+def _n_boot(run: Run, n_boot: int) -> int:
+    """The pipeline's number of bootstrap resamples (configs.csv), else `n_boot`."""
+    if run.configs is None or "n_boot" not in run.configs:
+        return n_boot
+    known = run.configs["n_boot"].dropna()
+    return int(known.iloc[0]) if len(known) else n_boot
 
 
 def score_over(
     run: Run, config: Config, games: Sequence[str], n_boot: int = 2000, seed: int = 0
 ) -> Row:
-    """One config over `games`: clembench's clemscore from the matrix, the pipeline's bootstrap
-    interval where it covers exactly these games, else one recomputed from the episodes as the
-    pipeline computes it (`n_boot` resamples unless the interval file says how many)."""
+    """One config over `games`: the pipeline's row where it scores these games (see
+    :func:`_pipeline_row`), else clembench's clemscore from the matrix with an interval
+    recomputed from the episodes as the pipeline computes it (`n_boot` resamples unless
+    configs.csv says how many)."""
     from clemgrid.analysis.uncertainty import bootstrap_clemscore
 
+    known = _pipeline_row(run, config, games)
+    if known is not None:
+        return known
     mine = rows_of(run.matrix, config)
     cells = mine[mine["game"].isin(games)]
     score = clemscores(cells).iloc[0]
-    intervals, n_boot = _intervals(run, n_boot)
     ci = None
-    if config in intervals and set(mine["game"]) == set(games):
-        ci = intervals[config]
-    elif run.episodes is not None:
+    if run.episodes is not None:
         episodes = rows_of(run.episodes, config)
         episodes = episodes[episodes["game"].isin(games)]
         if len(episodes):
-            boot = bootstrap_clemscore(episodes, n_boot=n_boot, seed=seed)
+            boot = bootstrap_clemscore(episodes, n_boot=_n_boot(run, n_boot), seed=seed)
             ci = (boot["ci_low"], boot["ci_high"])
     quality = score["avg_quality"]
     return Row(
@@ -259,7 +301,7 @@ def fit_columns(
 
 
 def render_table(table: list[list[str]], widths: list[int], right: set[int]) -> list[str]:
-    lines = []
+    lines: list[str] = []
     for row in table:
         cells = [
             clip(c, w).rjust(w) if i in right else clip(c, w).ljust(w)
@@ -340,7 +382,7 @@ def config_block(
     if any(refs):
         notes.append("(n) = config #n over that set's games only, for comparison")
     if any(row.ci is None for row in rows):
-        notes.append(f"No CI where {INTERVALS} and the episode scores are missing.")
+        notes.append(f"No CI where {CONFIGS} and the episode scores are missing.")
     if run.synthetic & {c[0] for c in number}:
         notes.append(
             f"{SYNTHETIC} synthetic player of known skill (scripted), not a language model"
@@ -421,23 +463,41 @@ def shot_block(run: Run, number: dict[Config, int]) -> list[str]:
         )
         if run.shots is not None:
             tests = rows_of(run.shots, config)
-            tests = tests[tests["variant"].str.endswith(kind)]
-            if len(tests):
-                p = pd.concat([tests["permutation_p"], tests["mcnemar_p"]])
-                text += f"; p < 0.05 in {(p < 0.05).sum()} of {len(p)} paired tests"
+            text += _tests_text(tests[tests["variant"].str.endswith(kind)])
         lines.append(clip(text, WIDTH))
     if run.shots is None:
         lines.append(f"(paired tests: {SHOTS} not found)")
     else:
+        if "comparison" in run.shots and (run.shots["comparison"] == run_tables.AA_CHECK).any():
+            lines.append("A/A = synthetic player vs itself: its rejections are false positives")
+        if not run.shots[[f"{t}_testable" for t in run_tables.TESTS]].all(axis=None):
+            lines.append(f"not testable = cannot reach p < {settings.ALPHA:g} with so few pairs")
         table = run.results / SHOTS
         table = table.with_suffix(".md") if table.with_suffix(".md").exists() else table
         lines.append(clip(f"Per game, with CIs: {table}", WIDTH))
     return lines
 
 
+def _tests_text(tests: pd.DataFrame) -> str:
+    """The paired tests of one config and variant kind in a clause: how many of the testable
+    ones reject at alpha, how many cannot reach it at their n ('not testable': they say nothing
+    either way), and "A/A" where the rows compare a synthetic player with itself (rejections
+    are then false positives, not a few-shot effect)."""
+    if tests.empty:
+        return ""
+    names = list(run_tables.TESTS)
+    n = len(tests) * len(names)
+    n_testable = sum(int(tests[f"{t}_testable"].sum()) for t in names)
+    rejected = sum(run_tables.rejects(tests, t) for t in names)
+    aa = "comparison" in tests and bool((tests["comparison"] == run_tables.AA_CHECK).all())
+    parts = [f"{rejected} of {n_testable} p < {settings.ALPHA:g}"] if n_testable else []
+    parts += [f"{n - n_testable} not testable"] if n_testable < n else []
+    return f"; {'A/A' if aa else 'paired'} tests: {', '.join(parts)}"
+
+
 def sections(run: Run) -> list[str]:
     """Optional sections other analyses write (the dilemma summary), as they are, clipped."""
-    lines = []
+    lines: list[str] = []
     for heading, name in SECTIONS:
         path = run.results / name
         if path.exists():

@@ -19,10 +19,11 @@ def test_summary_of_a_finished_run(built, capsys, monkeypatch):
     # Both players are synthetic (the run's configs.csv says so); the perfect one ranks first.
     rows = [line.split() for line in lines if line.lstrip().startswith(("1 ", "2 "))]
     assert [row[1] for row in rows] == ["scripted-perfect*", "scripted-never-right*"]
-    # One game set: the pipeline's bootstrap interval is the one shown.
-    intervals = pd.read_csv(built / "results" / summary_screen.INTERVALS).set_index("model")
-    low, high = intervals.loc["scripted-perfect", ["ci_low", "ci_high"]]
-    assert f"100.00 [{low:5.1f}, {high:5.1f}]" in out
+    # The pipeline's row (runs/configs.csv: clemscore and interval over the zero-shot games)
+    # is the one shown, so the screen and the paper give the same numbers.
+    configs = pd.read_csv(built / "results" / summary_screen.CONFIGS).set_index("model")
+    score, low, high = configs.loc["scripted-perfect", ["clemscore", "ci_low", "ci_high"]]
+    assert f"{score:6.2f} [{low:5.1f}, {high:5.1f}]" in out and score == 100
     assert "few-shot" not in out.lower()  # the test grid has no variants
     paper = next(line for line in lines if line.strip().startswith("paper "))
     assert "results/paper/paper.pdf" in paper and "not built" not in paper
