@@ -61,8 +61,10 @@ def dry_run_jobs(text: str) -> set[tuple[str, ...]]:
         fields = [rule.group(1)]
         for name in JOB_FIELDS:
             found = re.search(rf"^\s+{name}: (.*)$", block, flags=re.M)
-            value = found.group(1) if found else ""
-            fields.append(f"{name}={REPO_PATH.sub('<repo>/', value)}")
+            value = REPO_PATH.sub("<repo>/", found.group(1) if found else "")
+            if name == "resources":  # in any order; disk is Snakemake's guess, not ours
+                value = ", ".join(sorted(r for r in value.split(", ") if not r.startswith("disk")))
+            fields.append(f"{name}={value}")
         jobs.add(tuple(fields))
     return jobs
 

@@ -220,28 +220,17 @@ def play_resources(wildcards):
     )
 
 
-def play_gpus(wildcards):
-    return play_resources(wildcards).gpus
-
-
-def play_gpu(wildcards):
-    return play_gpus(wildcards) or None
-
-
-def play_gpu_model(wildcards):
-    return play_resources(wildcards).gpu_model
-
-
-def play_cpus(wildcards):
-    return play_resources(wildcards).cpus
-
-
-def play_mem_mb(wildcards, attempt):
-    return play_resources(wildcards).mem_mb(attempt)
-
-
-def play_runtime(wildcards, attempt):
-    return play_resources(wildcards).runtime_min(attempt)
+def slurm(job_resources):
+    """A rule's sbatch resources from `job_resources(wildcards)` (clemgrid.resources): A100s
+    where the job needs them, CPUs, and memory and wall time that grow with every retry.
+    """
+    return dict(
+        gpu=lambda w: job_resources(w).gpus or None,
+        gpu_model=lambda w: job_resources(w).gpu_model,
+        cpus_per_task=lambda w: job_resources(w).cpus,
+        mem_mb=lambda w, attempt: job_resources(w).mem_mb(attempt),
+        runtime=lambda w, attempt: job_resources(w).runtime_min(attempt),
+    )
 
 
 def report_failed_plays(snakemake_log=None):
@@ -297,7 +286,7 @@ def teacher_counts(wildcards):
     return workflow.source_path(f"../../resources/{source['counts']}") if source else []
 
 
-def _teacher_resources(wildcards):
+def teacher_resources(wildcards):
     cfg = _teacher(wildcards)
     return PlayResources(
         cfg.backend_entry, GRID.models[cfg.model].parameters_b, cfg.quant
@@ -307,27 +296,7 @@ def _teacher_resources(wildcards):
 def teacher_threads(wildcards):
     if TEACHER_RATES_KIND in _teacher(wildcards).weight_source:
         return 1
-    return _teacher_resources(wildcards).threads(workflow.cores)
-
-
-def teacher_gpu(wildcards):
-    return _teacher_resources(wildcards).gpus or None
-
-
-def teacher_gpu_model(wildcards):
-    return _teacher_resources(wildcards).gpu_model
-
-
-def teacher_cpus(wildcards):
-    return _teacher_resources(wildcards).cpus
-
-
-def teacher_mem_mb(wildcards, attempt):
-    return _teacher_resources(wildcards).mem_mb(attempt)
-
-
-def teacher_runtime(wildcards, attempt):
-    return _teacher_resources(wildcards).runtime_min(attempt)
+    return teacher_resources(wildcards).threads(workflow.cores)
 
 
 def _lora(wildcards):
@@ -367,7 +336,7 @@ def finetune_recipe_json(wildcards):
     )
 
 
-def _finetune_resources(wildcards):
+def finetune_resources(wildcards):
     """Sized by the backend the student plays on (its first grid entry, else CPU)."""
     entry, _ = _lora(wildcards)
     backend = next(
@@ -379,23 +348,3 @@ def _finetune_resources(wildcards):
         {"kind": "transformers", "options": {"device": "cpu"}},
     )
     return FinetuneResources(backend, entry.parameters_b)
-
-
-def finetune_gpu(wildcards):
-    return _finetune_resources(wildcards).gpus or None
-
-
-def finetune_gpu_model(wildcards):
-    return _finetune_resources(wildcards).gpu_model
-
-
-def finetune_cpus(wildcards):
-    return _finetune_resources(wildcards).cpus
-
-
-def finetune_mem_mb(wildcards, attempt):
-    return _finetune_resources(wildcards).mem_mb(attempt)
-
-
-def finetune_runtime(wildcards, attempt):
-    return _finetune_resources(wildcards).runtime_min(attempt)

@@ -21,11 +21,7 @@ rule dilemma_exact:
         "../../envs/clemgrid.yaml"
     threads: play_threads
     resources:
-        gpu=play_gpu,
-        gpu_model=play_gpu_model,
-        cpus_per_task=play_cpus,
-        mem_mb=play_mem_mb,
-        runtime=play_runtime,
+        **slurm(play_resources),
         model_slot=1,
     params:
         identity=play_identity,

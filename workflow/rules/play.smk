@@ -15,11 +15,7 @@ rule play:
     resources:
         # SLURM (profiles/slurm, docs/cluster.md): A100s for local GPU backends, none for
         # APIs; memory and wall time from the model size, growing with every retry.
-        gpu=play_gpu,
-        gpu_model=play_gpu_model,
-        cpus_per_task=play_cpus,
-        mem_mb=play_mem_mb,
-        runtime=play_runtime,
+        **slurm(play_resources),
         # Group jobs (profiles/slurm) run one play job at a time: see model_slot there.
         model_slot=1,
     params:

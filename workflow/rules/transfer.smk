@@ -16,11 +16,7 @@ rule teacher_answers:
     resources:
         # A model teacher runs as its play jobs do (A100s from its size); a synthetic one
         # needs none.
-        gpu=teacher_gpu,
-        gpu_model=teacher_gpu_model,
-        cpus_per_task=teacher_cpus,
-        mem_mb=teacher_mem_mb,
-        runtime=teacher_runtime,
+        **slurm(teacher_resources),
     params:
         data=transfer_data,
         teacher=teacher_identity,
@@ -62,11 +58,7 @@ rule finetune:
         "../../envs/clemgrid.yaml"
     threads: workflow.cores
     resources:
-        gpu=finetune_gpu,
-        gpu_model=finetune_gpu_model,
-        cpus_per_task=finetune_cpus,
-        mem_mb=finetune_mem_mb,
-        runtime=finetune_runtime,
+        **slurm(finetune_resources),
     params:
         recipe=finetune_recipe_json,
     script:
