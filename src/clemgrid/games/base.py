@@ -7,9 +7,12 @@ pure function of the instance and the turn rows, so imported transcripts can be 
 
 from __future__ import annotations
 
+import json
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from importlib import import_module
+from importlib.resources import files
 from typing import Any, Literal
 
 from clemgrid.backends.base import Message
@@ -99,6 +102,70 @@ class GameSpec:
     @property
     def base_name(self) -> str:
         return self.base or self.name
+
+
+def game_in_package(package: str, master: type[GameMaster], **options: Any) -> GameSpec:
+    """The GameSpec (version 1) of the game in folder `package`, named after it: its
+    instances.load_instances, scorer.score, scripted.scripted_player and scripted.POLICIES, with
+    `master` and any other GameSpec field in `options`."""
+    instances, scorer, scripted = (
+        import_module(f"{package}.{module}") for module in ("instances", "scorer", "scripted")
+    )
+    return GameSpec(
+        name=package.rsplit(".", 1)[-1],
+        version="1",
+        load_instances=instances.load_instances,
+        master=master,
+        score=scorer.score,
+        scripted_player=scripted.scripted_player,
+        scripted_policies=scripted.POLICIES,
+        **options,
+    )
+
+
+def v16_instances(
+    package: str, payload: Callable[[str, dict[str, Any]], dict[str, Any]] | None = None
+) -> list[Instance]:
+    """The clembench v1.6 instance set in `package`'s resources/instances_v1.6.json, in file
+    order; game = the package's folder, instance_id = game_id, payload = `payload(experiment
+    name, item)` (by default the item less its game_id)."""
+    data = json.loads(files(package).joinpath("resources/instances_v1.6.json").read_text("utf-8"))
+    return [
+        Instance(
+            game=package.rsplit(".", 1)[-1],
+            experiment=experiment["name"],
+            instance_id=str(item["game_id"]),
+            payload=(
+                payload(experiment["name"], item)
+                if payload
+                else {key: value for key, value in item.items() if key != "game_id"}
+            ),
+        )
+        for experiment in data["experiments"]
+        for item in experiment["instances"]
+    ]
+
+
+def role_player(
+    game: str,
+    policies: Sequence[str],
+    roles: Mapping[str, Callable[[str, list[Message]], str]],
+) -> Callable[[str, list[Message]], str]:
+    """A scripted player that answers with `roles[role](policy, messages)`, the role being the
+    one whose "You are the <role>" the first message says; it refuses policies not in
+    `policies` (none are refused when it is empty) and chats that name no role."""
+
+    def scripted_player(policy: str, messages: list[Message]) -> str:
+        """The answer of a `policy` player to `messages` (its own chat so far)."""
+        if policies and policy not in policies:
+            raise ValueError(f"unknown {game} policy {policy!r}; known: {', '.join(policies)}")
+        first = messages[0]["content"] if messages else ""
+        for role, answer in roles.items():
+            if f"You are the {role}" in first:
+                return answer(policy, messages)
+        raise ValueError(f"not a {game} chat: the first message names no {game} role")
+
+    return scripted_player
 
 
 def insert_examples(prompt: str, paragraph: str, examples: str) -> str:

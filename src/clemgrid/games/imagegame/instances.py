@@ -2,26 +2,9 @@
 
 from __future__ import annotations
 
-import json
-from importlib.resources import files
-
-from clemgrid.games.base import Instance
-
-GAME_NAME = "imagegame"
+from clemgrid.games.base import Instance, v16_instances
 
 
 def load_instances() -> list[Instance]:
     """All 40 instances in file order: experiments compact_grids, random_grids × 20."""
-    data = json.loads(
-        files(__package__).joinpath("resources/instances_v1.6.json").read_text("utf-8")
-    )
-    return [
-        Instance(
-            game=GAME_NAME,
-            experiment=experiment["name"],
-            instance_id=str(item["game_id"]),
-            payload={key: value for key, value in item.items() if key != "game_id"},
-        )
-        for experiment in data["experiments"]
-        for item in experiment["instances"]
-    ]
+    return v16_instances(__package__)

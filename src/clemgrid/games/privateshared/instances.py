@@ -13,9 +13,7 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-from clemgrid.games.base import Instance
-
-GAME_NAME = "privateshared"
+from clemgrid.games.base import Instance, v16_instances
 
 
 @cache
@@ -47,16 +45,4 @@ def _payload(experiment: str, item: dict[str, Any]) -> dict[str, Any]:
 def load_instances() -> list[Instance]:
     """All 50 instances in file order: travel-booking, job-interview, restaurant,
     things-places, letter-number × 10."""
-    data = json.loads(
-        files(__package__).joinpath("resources/instances_v1.6.json").read_text("utf-8")
-    )
-    return [
-        Instance(
-            game=GAME_NAME,
-            experiment=experiment["name"],
-            instance_id=str(item["game_id"]),
-            payload=_payload(experiment["name"], item),
-        )
-        for experiment in data["experiments"]
-        for item in experiment["instances"]
-    ]
+    return v16_instances(__package__, _payload)
