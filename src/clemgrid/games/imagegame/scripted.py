@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from clemgrid.backends.base import Message
+from clemgrid.games.base import role_player
 from clemgrid.games.imagegame.parse import EMPTY
 
 POLICIES = ("perfect", "never_right", "rule_breaker")
@@ -64,13 +65,7 @@ def _follow(policy: str, messages: list[Message]) -> str:
     return f"Here is my grid:\n{grid}" if policy == "rule_breaker" else grid
 
 
-def scripted_player(policy: str, messages: list[Message]) -> str:
-    """The answer of a `policy` player to `messages` (its own chat so far)."""
-    if policy not in POLICIES:
-        raise ValueError(f"unknown imagegame policy {policy!r}; known: {', '.join(POLICIES)}")
-    first = messages[0]["content"] if messages else ""
-    if "You are the instruction giver" in first:
-        return _give(policy, messages)
-    if "You are the instruction follower" in first:
-        return _follow(policy, messages)
-    raise ValueError("not an imagegame chat: the first message names no imagegame role")
+scripted_player = role_player(
+    "imagegame", POLICIES, {"instruction giver": _give, "instruction follower": _follow}
+)
+"""The answer of a `policy` player to `messages` (its own chat so far)."""

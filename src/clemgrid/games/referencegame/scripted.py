@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from clemgrid.backends.base import Message
+from clemgrid.games.base import role_player
 
 POLICIES = ("perfect", "never_right", "rule_breaker")
 """perfect: the speaker writes the target, the listener picks the first grid written (success);
@@ -27,7 +28,8 @@ def _write(grid: str) -> str:
     return " / ".join(grid.split("\n"))
 
 
-def _speak(policy: str, prompt: str) -> str:
+def _speak(policy: str, messages: list[Message]) -> str:
+    prompt = messages[0]["content"]
     target, other, _ = (["", "", ""] + _GRID.findall(prompt))[-3:]  # examples come first
     if policy == "rule_breaker":
         return "The target is the grid I was shown first."
@@ -36,7 +38,8 @@ def _speak(policy: str, prompt: str) -> str:
     return f"Expression: the grid {_write(target)}"
 
 
-def _listen(policy: str, prompt: str) -> str:
+def _listen(policy: str, messages: list[Message]) -> str:
+    prompt = messages[0]["content"]
     if policy == "rule_breaker":
         return "I would say the first one."
     shown = list(_GRID.finditer(prompt))[-3:]  # examples come first
@@ -50,13 +53,5 @@ def _listen(policy: str, prompt: str) -> str:
     return f"Answer: {_ORDINALS[choices[0] if choices else 0]}"
 
 
-def scripted_player(policy: str, messages: list[Message]) -> str:
-    """The answer of a `policy` player to `messages` (its own chat so far)."""
-    if policy not in POLICIES:
-        raise ValueError(f"unknown referencegame policy {policy!r}; known: {', '.join(POLICIES)}")
-    first = messages[0]["content"] if messages else ""
-    if "You are the speaker" in first:
-        return _speak(policy, first)
-    if "You are the listener" in first:
-        return _listen(policy, first)
-    raise ValueError("not a referencegame chat: the first message names no referencegame role")
+scripted_player = role_player("referencegame", POLICIES, {"speaker": _speak, "listener": _listen})
+"""The answer of a `policy` player to `messages` (its own chat so far)."""

@@ -12,6 +12,7 @@ import hashlib
 import re
 
 from clemgrid.backends.base import Message
+from clemgrid.games.base import role_player
 from clemgrid.games.taboo.parse import CLUE_TAG, GUESS_TAG
 
 POLICIES = ("perfect", "slow", "never_right", "rule_breaker", "taboo_breaker")
@@ -44,7 +45,9 @@ def _useless_clue(target: str) -> str:
     return f"{CLUE_TAG} {_NO_INFO} {tag}"
 
 
-def _describe(policy: str, prompt: str, clues_given: int) -> str:
+def _describe(policy: str, messages: list[Message]) -> str:
+    prompt = messages[0]["content"]
+    clues_given = sum(1 for message in messages if message["role"] == "assistant")
     match = _SECRET.search(prompt)
     target = match.group(1).strip() if match else ""
     if policy == "rule_breaker":
@@ -56,7 +59,8 @@ def _describe(policy: str, prompt: str, clues_given: int) -> str:
     return f"{CLUE_TAG} {_encode(target)}"
 
 
-def _guess(policy: str, last_message: str) -> str:
+def _guess(policy: str, messages: list[Message]) -> str:
+    last_message = messages[-1]["content"]
     if policy == "rule_breaker":
         return "I have no idea."
     clue = last_message[last_message.rfind(CLUE_TAG) + len(CLUE_TAG) :].strip()
@@ -64,14 +68,5 @@ def _guess(policy: str, last_message: str) -> str:
     return f"{GUESS_TAG} {decoded or _NO_INFO}"
 
 
-def scripted_player(policy: str, messages: list[Message]) -> str:
-    """The answer of a `policy` player to `messages` (its own chat so far)."""
-    if policy not in POLICIES:
-        raise ValueError(f"unknown taboo policy {policy!r}; known: {', '.join(POLICIES)}")
-    first = messages[0]["content"] if messages else ""
-    if "You are the describer" in first:
-        clues_given = sum(1 for message in messages if message["role"] == "assistant")
-        return _describe(policy, first, clues_given)
-    if "You are the guesser" in first:
-        return _guess(policy, messages[-1]["content"])
-    raise ValueError("not a taboo chat: the first message names no taboo role")
+scripted_player = role_player("taboo", POLICIES, {"describer": _describe, "guesser": _guess})
+"""The answer of a `policy` player to `messages` (its own chat so far)."""

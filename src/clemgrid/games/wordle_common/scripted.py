@@ -18,6 +18,7 @@ from importlib.resources import files
 from typing import cast
 
 from clemgrid.backends.base import Message
+from clemgrid.games.base import role_player
 from clemgrid.games.wordle_common.feedback import Color, Feedback, feedback
 from clemgrid.games.wordle_common.words import ALLOWED_WORDS
 
@@ -128,22 +129,6 @@ def _judge(policy: str, messages: list[Message]) -> str:
     return "agreement: no\nexplanation: I doubt that it fits the clue."
 
 
-def scripted_player(policy: str, messages: list[Message]) -> str:
-    """The answer of a `policy` player to `messages` (its own chat so far)."""
-    first = messages[0]["content"] if messages else ""
-    if "You are the guesser" in first:
-        return _guess(policy, messages)
-    if "You are the critic" in first:
-        return _judge(policy, messages)
-    raise ValueError("not a wordle chat: the first message names no wordle role")
-
-
 def player_for(policies: tuple[str, ...]) -> Callable[[str, list[Message]], str]:
-    """`scripted_player` restricted to one game's policies."""
-
-    def player(policy: str, messages: list[Message]) -> str:
-        if policy not in policies:
-            raise ValueError(f"unknown wordle policy {policy!r}; known: {', '.join(policies)}")
-        return scripted_player(policy, messages)
-
-    return player
+    """The scripted wordle player (guesser or critic) restricted to one game's policies."""
+    return role_player("wordle", policies, {"guesser": _guess, "critic": _judge})
