@@ -8,19 +8,7 @@ cooperation of valid answers (100 x C; 10 x dollars given), so a game's quality 
 See README.md for the rules and why.
 """
 
-from clemgrid.games.base import GameSpec
-from clemgrid.games.dilemma.instances import load_instances
+from clemgrid.games.base import game_in_package
 from clemgrid.games.dilemma.master import DilemmaGameMaster
-from clemgrid.games.dilemma.scorer import score
-from clemgrid.games.dilemma.scripted import POLICIES, scripted_player
 
-GAME = GameSpec(
-    name="dilemma",
-    version="1",
-    load_instances=load_instances,
-    master=DilemmaGameMaster,
-    score=score,
-    scripted_player=scripted_player,
-    scripted_policies=POLICIES,
-    skill=False,
-)
+GAME = game_in_package(__name__, DilemmaGameMaster, skill=False)

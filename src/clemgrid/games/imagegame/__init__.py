@@ -4,18 +4,7 @@ Reproduces clembench v1.6's imagegame (rules, instance set, scores) with our own
 code.
 """
 
-from clemgrid.games.base import GameSpec
-from clemgrid.games.imagegame.instances import load_instances
+from clemgrid.games.base import game_in_package
 from clemgrid.games.imagegame.master import ImageGameMaster
-from clemgrid.games.imagegame.scorer import score
-from clemgrid.games.imagegame.scripted import POLICIES, scripted_player
 
-GAME = GameSpec(
-    name="imagegame",
-    version="1",
-    load_instances=load_instances,
-    master=ImageGameMaster,
-    score=score,
-    scripted_player=scripted_player,
-    scripted_policies=POLICIES,
-)
+GAME = game_in_package(__name__, ImageGameMaster)

@@ -5,18 +5,7 @@ Reproduces clembench v1.6's privateshared (rules, instance set, scores) with our
 code.
 """
 
-from clemgrid.games.base import GameSpec
-from clemgrid.games.privateshared.instances import load_instances
+from clemgrid.games.base import game_in_package
 from clemgrid.games.privateshared.master import PrivateSharedMaster
-from clemgrid.games.privateshared.scorer import score
-from clemgrid.games.privateshared.scripted import POLICIES, scripted_player
 
-GAME = GameSpec(
-    name="privateshared",
-    version="1",
-    load_instances=load_instances,
-    master=PrivateSharedMaster,
-    score=score,
-    scripted_player=scripted_player,
-    scripted_policies=POLICIES,
-)
+GAME = game_in_package(__name__, PrivateSharedMaster)

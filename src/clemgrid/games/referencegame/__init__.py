@@ -4,18 +4,7 @@ Reproduces clembench v1.6's referencegame (rules, instance set, scores) with our
 code.
 """
 
-from clemgrid.games.base import GameSpec
-from clemgrid.games.referencegame.instances import load_instances
+from clemgrid.games.base import game_in_package
 from clemgrid.games.referencegame.master import ReferenceGameMaster
-from clemgrid.games.referencegame.scorer import score
-from clemgrid.games.referencegame.scripted import POLICIES, scripted_player
 
-GAME = GameSpec(
-    name="referencegame",
-    version="1",
-    load_instances=load_instances,
-    master=ReferenceGameMaster,
-    score=score,
-    scripted_player=scripted_player,
-    scripted_policies=POLICIES,
-)
+GAME = game_in_package(__name__, ReferenceGameMaster)
