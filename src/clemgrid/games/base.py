@@ -163,7 +163,8 @@ def role_player(
         for role, answer in roles.items():
             if f"You are the {role}" in first:
                 return answer(policy, messages)
-        raise ValueError(f"not a {game} chat: the first message names no {game} role")
+        article = "an" if game[0] in "aeiou" else "a"
+        raise ValueError(f"not {article} {game} chat: the first message names no {game} role")
 
     return scripted_player
 
