@@ -66,6 +66,50 @@ def _flag_value(value: Any) -> str:
     return str(value)
 
 
+def log_tail(log_path: Path) -> str:
+    """The end of a launched server's log, for the error that explains why it failed."""
+    try:
+        return log_path.read_text(errors="replace")[-LOG_TAIL_CHARS:]
+    except OSError:
+        return "(no log)"
+
+
+def wait_ready(
+    process: subprocess.Popen,
+    base_url: str,
+    log_path: Path,
+    server: str,
+    timeout_s: float,
+    poll_s: float = 0.2,
+    retry_on: tuple[type[Exception], ...] = (),
+) -> str:
+    """Poll `<base_url>/models` of a launched `server` until it answers, and return the name of
+    the model it serves; an InfraError with the log's tail once `process` has exited or
+    `timeout_s` has passed. Besides the connection errors, `retry_on` also means not ready."""
+    not_ready: tuple[type[Exception], ...] = (
+        urllib.error.URLError,
+        ConnectionError,
+        TimeoutError,
+        *retry_on,
+    )
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise InfraError(
+                f"{server} server exited with code {process.returncode} while starting "
+                f"(log {log_path}):\n{log_tail(log_path)}"
+            )
+        try:
+            with urllib.request.urlopen(f"{base_url}/models", timeout=2) as response:
+                return json.load(response)["data"][0]["id"]
+        except not_ready:
+            time.sleep(poll_s)
+    raise InfraError(
+        f"{server} server did not answer within {timeout_s:g} s "
+        f"(log {log_path}):\n{log_tail(log_path)}"
+    )
+
+
 class LlamaCppServer:
     """The server's prompt cache cannot be reset per request (unlike the in-process backend), and
     it renders prompts itself with the GGUF's chat template."""
@@ -101,30 +145,9 @@ class LlamaCppServer:
             self.stop(keep_log=True)
             raise
 
-    def _log_tail(self) -> str:
-        try:
-            return self.log_path.read_text(errors="replace")[-LOG_TAIL_CHARS:]
-        except OSError:
-            return "(no log)"
-
     def _wait_ready(self, timeout_s: float) -> str:
         """Poll `/v1/models` until it answers; returns the model name the server serves."""
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise InfraError(
-                    f"llama.cpp server exited with code {self.process.returncode} while starting "
-                    f"(log {self.log_path}):\n{self._log_tail()}"
-                )
-            try:
-                with urllib.request.urlopen(f"{self.base_url}/models", timeout=2) as response:
-                    return json.load(response)["data"][0]["id"]
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                time.sleep(0.2)
-        raise InfraError(
-            f"llama.cpp server did not answer within {timeout_s:g} s "
-            f"(log {self.log_path}):\n{self._log_tail()}"
-        )
+        return wait_ready(self.process, self.base_url, self.log_path, "llama.cpp", timeout_s)
 
     def stop(self, keep_log: bool = False) -> None:
         """Terminate, then kill after 10 s; the log is removed unless it explains a failure."""

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import atexit
 import ctypes
-import json
 import logging
 import os
 import shlex
@@ -26,16 +25,13 @@ import signal
 import subprocess
 import tempfile
 import threading
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from clemgrid.backends.base import InfraError
-from clemgrid.backends.server import _flag_value, _free_port
+from clemgrid.backends.server import LOG_TAIL_CHARS, _flag_value, _free_port, wait_ready
 from clemgrid.backends.weights import HubModel, weight_location
 from clemgrid.entries import PlayConfig
 
@@ -44,7 +40,6 @@ log = logging.getLogger("clemgrid")
 DEFAULT_EXECUTABLE = ".venv-vllm/bin/vllm"  # conda env create -p .venv-vllm -f envs/vllm.yaml
 EXECUTABLE_ENV = "CLEMGRID_VLLM"  # the `vllm` CLI of vLLM's environment, where not the default
 DEFAULT_MAX_MODEL_LEN = 8192
-LOG_TAIL_CHARS = 4000
 # Reproducibility: batch-invariant kernels (vLLM >= 0.11; on A100s Triton matmuls replace
 # cuBLAS), so an answer does not depend on what else is in the batch. A value already set in the
 # environment wins; the values used are in the provenance.
@@ -212,29 +207,16 @@ class VllmServer:
             "env": self.env,
         }
 
-    def _log_tail(self) -> str:
-        try:
-            return self.log_path.read_text(errors="replace")[-LOG_TAIL_CHARS:]
-        except OSError:
-            return "(no log)"
-
     def _wait_ready(self, timeout_s: float) -> str:
         """Poll `/v1/models` until it answers (loading a 70B model takes minutes)."""
-        deadline = time.monotonic() + timeout_s
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise InfraError(
-                    f"vLLM server exited with code {self.process.returncode} while starting "
-                    f"(log {self.log_path}):\n{self._log_tail()}"
-                )
-            try:
-                with urllib.request.urlopen(f"{self.base_url}/models", timeout=2) as response:
-                    return json.load(response)["data"][0]["id"]
-            except (urllib.error.URLError, ConnectionError, TimeoutError, ValueError, KeyError):
-                time.sleep(0.5)
-        raise InfraError(
-            f"vLLM server did not answer within {timeout_s:g} s "
-            f"(log {self.log_path}):\n{self._log_tail()}"
+        return wait_ready(
+            self.process,
+            self.base_url,
+            self.log_path,
+            "vLLM",
+            timeout_s,
+            poll_s=0.5,
+            retry_on=(ValueError, KeyError),
         )
 
     def stop(self) -> None:
