@@ -102,6 +102,17 @@ class PlayConfig:
     model_entry: dict[str, Any]
     backend_entry: dict[str, Any]
 
+    @classmethod
+    def from_identity(cls, identity: Mapping[str, Any]) -> PlayConfig:
+        """The config of a play identity (its model, backend, quant and their entries)."""
+        return cls(
+            identity["model"],
+            identity["backend"],
+            identity["quant"],
+            identity["model_entry"],
+            identity["backend_entry"],
+        )
+
     @property
     def key(self) -> ConfigKey:
         return ConfigKey(self.model, self.backend, self.quant)

@@ -66,13 +66,7 @@ def run_play(
     progress_stream: Any = None,
 ) -> dict[str, int]:
     """One play job: a (config, game) over its instances; `identity` is the job's params."""
-    cfg = PlayConfig(
-        identity["model"],
-        identity["backend"],
-        identity["quant"],
-        identity["model_entry"],
-        identity["backend_entry"],
-    )
+    cfg = PlayConfig.from_identity(identity)
     game = GAMES[identity["game"]["name"]]
     if game.version != identity["game"]["version"]:
         raise RuntimeError(
@@ -131,13 +125,7 @@ def run_exact(identity: dict[str, Any], instances_path: str | Path, out: str | P
     and config hash as provenance, so it pairs with that job's samples."""
     from clemgrid.games.dilemma.exact import classify, exact_instances
 
-    cfg = PlayConfig(
-        identity["model"],
-        identity["backend"],
-        identity["quant"],
-        identity["model_entry"],
-        identity["backend_entry"],
-    )
+    cfg = PlayConfig.from_identity(identity)
     game = GAMES[identity["game"]["name"]]
     sampling = Sampling.from_identity(identity)
     if sampling is None:

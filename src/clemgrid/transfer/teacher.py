@@ -155,13 +155,7 @@ def answers_table(
 
     from clemgrid.entries import PlayConfig
 
-    cfg = PlayConfig(
-        teacher["model"],
-        teacher["backend"],
-        teacher["quant"],
-        teacher["model_entry"],
-        teacher["backend_entry"],
-    )
+    cfg = PlayConfig.from_identity(teacher)
     if TEACHER_RATES_KIND in cfg.weight_source:
         rows = synthetic_answers(cfg.weight_source, data, counts)
     else:
