@@ -45,8 +45,35 @@ def bits_per_weight(quant: str, entry: Mapping[str, Any]) -> int:
     return 16
 
 
+def _grown_mb(gb: float, attempt: int) -> int:
+    """`gb` in MB, half as much again on every retry."""
+    return math.ceil(gb * 1024 * (1 + 0.5 * (attempt - 1)))
+
+
+class _Allocation:
+    """What a job asks SLURM for beside its GPUs: their model, and the CPUs (per GPU, or the
+    backend's threads on CPU)."""
+
+    entry: Mapping[str, Any]
+
+    @property
+    def gpus(self) -> int:
+        raise NotImplementedError
+
+    @property
+    def gpu_model(self) -> str | None:
+        return GPU_MODEL if self.gpus else None
+
+    @property
+    def cpus(self) -> int:
+        """CPUs of the allocation (cpus_per_task): per GPU, or the backend's threads on CPU."""
+        if gpus := self.gpus:
+            return gpus * CPUS_PER_GPU
+        return kind_of(self.entry).threads(self.entry)
+
+
 @dataclass(frozen=True)
-class PlayResources:
+class PlayResources(_Allocation):
     """What one play job (one config, one game) asks SLURM for."""
 
     entry: Mapping[str, Any]
@@ -72,17 +99,6 @@ class PlayResources:
         needed = max(1, math.ceil((self.weights_gb * 1.1 + 4) / GPU_MEMORY_GB))
         return kind_of(self.entry).gpus(self.entry, needed)
 
-    @property
-    def gpu_model(self) -> str | None:
-        return GPU_MODEL if self.gpus else None
-
-    @property
-    def cpus(self) -> int:
-        """CPUs of the allocation (cpus_per_task): per GPU, or the backend's threads on CPU."""
-        if gpus := self.gpus:
-            return gpus * CPUS_PER_GPU
-        return kind_of(self.entry).threads(self.entry)
-
     def mem_mb(self, attempt: int = 1) -> int:
         """Host memory: a base plus the weights (read once to the GPU, or held in RAM on CPU);
         half as much again on every retry."""
@@ -90,7 +106,7 @@ class PlayResources:
             gb = 16 + self.weights_gb
         else:
             gb = 2 + 1.5 * self.weights_gb
-        return math.ceil(gb * 1024 * (1 + 0.5 * (attempt - 1)))
+        return _grown_mb(gb, attempt)
 
     def runtime_min(self, attempt: int = 1) -> int:
         """Wall time in minutes: grows with the model size and doubles, triples... with the
@@ -110,7 +126,7 @@ class PlayResources:
 
 
 @dataclass(frozen=True)
-class FinetuneResources:
+class FinetuneResources(_Allocation):
     """What one finetune job (a `lora` quant) asks SLURM for: the base weights in bf16 on
     A100s (a backend that runs on a GPU), or the backend's CPU threads; LoRA adds little memory
     (its optimizer state is that of a few million parameters), activations are budgeted as
@@ -129,20 +145,10 @@ class FinetuneResources:
             return 0
         return max(1, math.ceil((self.weights_gb * 1.5 + 8) / GPU_MEMORY_GB))
 
-    @property
-    def gpu_model(self) -> str | None:
-        return GPU_MODEL if self.gpus else None
-
-    @property
-    def cpus(self) -> int:
-        if gpus := self.gpus:
-            return gpus * CPUS_PER_GPU
-        return kind_of(self.entry).threads(self.entry)
-
     def mem_mb(self, attempt: int = 1) -> int:
         """Host memory: the weights are loaded (and, from a GGUF, dequantized) in RAM first."""
         gb = 16 + 2 * self.weights_gb if self.gpus else 3 + 3 * self.weights_gb
-        return math.ceil(gb * 1024 * (1 + 0.5 * (attempt - 1)))
+        return _grown_mb(gb, attempt)
 
     def runtime_min(self, attempt: int = 1) -> int:
         minutes = 30 + 10 * self.parameters_b if self.gpus else 30 + 100 * self.parameters_b
