@@ -93,6 +93,20 @@ def plan_pieces(reused: int, length: int, n_batch: int, piece: int) -> tuple[int
     return reused, pieces
 
 
+def decode(ctx: Any, batch: Any, items: list[tuple[int, int, int, bool]]) -> None:
+    """(token, position, seq_id, wants logits) per entry of the LlamaBatch `batch`, in one
+    llama_decode call of the LlamaContext `ctx`."""
+    raw = batch.batch
+    raw.n_tokens = len(items)
+    for k, (token, position, seq_id, logits) in enumerate(items):
+        raw.token[k] = token
+        raw.pos[k] = position
+        raw.seq_id[k][0] = seq_id
+        raw.n_seq_id[k] = 1
+        raw.logits[k] = logits
+    ctx.decode(batch)
+
+
 class BatchedLlama:
     """The slots' context beside a `Llama` (same weights, same context parameters)."""
 
@@ -136,16 +150,7 @@ class BatchedLlama:
         return best[1], best[2]
 
     def _decode(self, items: list[tuple[int, int, int, bool]]) -> None:
-        """(token, position, seq_id, wants logits) per entry, in one llama_decode call."""
-        batch = self.batch.batch
-        batch.n_tokens = len(items)
-        for k, (token, position, seq_id, logits) in enumerate(items):
-            batch.token[k] = token
-            batch.pos[k] = position
-            batch.seq_id[k][0] = seq_id
-            batch.n_seq_id[k] = 1
-            batch.logits[k] = logits
-        self.ctx.decode(self.batch)
+        decode(self.ctx, self.batch, items)
 
     def generate(
         self,

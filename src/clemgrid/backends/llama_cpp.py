@@ -40,7 +40,7 @@ from llama_cpp import _internals as llama_internals
 from clemgrid.backends import next_token
 from clemgrid.backends.base import LENGTH, Backend, Generation, GenerationParams, Message
 from clemgrid.backends.chat_template import chat_template, context_exceeded, turn_end
-from clemgrid.backends.llama_batched import BatchedLlama, Request
+from clemgrid.backends.llama_batched import BatchedLlama, Request, decode
 from clemgrid.backends.weights import weight_file
 from clemgrid.entries import PlayConfig
 
@@ -139,22 +139,31 @@ class LlamaCppBackend(Backend):
             "repeat_penalty": 1.0,
         }
 
-    def _generate_batched(
+    def _prompts(
         self, batch: list[list[Message]], params: GenerationParams
-    ) -> list[Generation]:
-        """The batch through the slots' context; results in the order of the batch."""
-        if self._batched is None:
-            self._batched = BatchedLlama(self.llm, self.slots, self.parallel)
+    ) -> tuple[list[Generation | None], list[tuple[int, str, list[int]]]]:
+        """Each chat rendered and tokenized: (results with the chats that exceed the context
+        already answered, (index, prompt, tokens) of the others in batch order)."""
         n_ctx = self.llm.n_ctx()
         results: list[Generation | None] = [None] * len(batch)
-        requests = []
+        fitting = []
         for i, messages in enumerate(batch):
             prompt = self.template.render(messages)
             tokens = self._tokenize(prompt)
             if len(tokens) + params.max_tokens > n_ctx:
                 results[i] = context_exceeded(prompt, len(tokens), n_ctx)
             else:
-                requests.append(Request(i, prompt, tokens))
+                fitting.append((i, prompt, tokens))
+        return results, fitting
+
+    def _generate_batched(
+        self, batch: list[list[Message]], params: GenerationParams
+    ) -> list[Generation]:
+        """The batch through the slots' context; results in the order of the batch."""
+        if self._batched is None:
+            self._batched = BatchedLlama(self.llm, self.slots, self.parallel)
+        results, fitting = self._prompts(batch, params)
+        requests = [Request(i, prompt, tokens) for i, prompt, tokens in fitting]
 
         def new_sampler() -> Any:
             # Llama.generate's own sampler chain, one per sequence (private API of the pinned
@@ -174,16 +183,8 @@ class LlamaCppBackend(Backend):
         if self._pool is None:
             self._pool = _SequencePool(self.llm, self.parallel)
         pool = self._pool
-        n_ctx = self.llm.n_ctx()
-        results: list[Generation | None] = [None] * len(batch)
-        queue: deque[tuple[int, str, list[int]]] = deque()
-        for i, messages in enumerate(batch):
-            prompt = self.template.render(messages)
-            tokens = self._tokenize(prompt)
-            if len(tokens) + params.max_tokens > n_ctx:
-                results[i] = context_exceeded(prompt, len(tokens), n_ctx)
-            else:
-                queue.append((i, prompt, tokens))
+        results, fitting = self._prompts(batch, params)
+        queue = deque(fitting)
 
         running: dict[int, _Running] = {}  # slot (= seq_id) -> its sequence
         free = list(range(self.parallel - 1, -1, -1))
@@ -285,15 +286,7 @@ class _SequencePool:
 
     def _fill(self, items: list[tuple[int, int, int, bool]]) -> None:
         """(token, position, seq_id, wants logits) per batch entry, then decode."""
-        batch = self.batch.batch
-        batch.n_tokens = len(items)
-        for k, (token, position, seq_id, logits) in enumerate(items):
-            batch.token[k] = token
-            batch.pos[k] = position
-            batch.seq_id[k][0] = seq_id
-            batch.n_seq_id[k] = 1
-            batch.logits[k] = logits
-        self.ctx.decode(self.batch)
+        decode(self.ctx, self.batch, items)
 
     def evaluate_prompt(self, seq_id: int, tokens: list[int]) -> None:
         """The prompt in `n_batch` chunks with logits for the last token of each, as `Llama.eval`
