@@ -30,7 +30,7 @@ GAME_INSTANCES = {"taboo": 4, "wordle": 2, "privateshared": 2}
 def config(**options: object) -> PlayConfig:
     models = yaml.safe_load((ROOT / "config" / "models.yaml").read_text())
     entry = yaml.safe_load((ROOT / "config" / "backends.yaml").read_text())["llama_cpp"]
-    entry = {**entry, "options": {**entry["options"], **options}}
+    entry = {**entry, "options": {**entry["options"], "engine": "batched", **options}}
     return PlayConfig(MODEL, "llama_cpp", QUANT, models[MODEL], entry)
 
 

@@ -14,12 +14,13 @@ time, in the same `n_batch` chunks as the sequential path: only decode steps are
 every sequence sees the KV cells, positions and chunking it would see alone, and greedy (and
 seeded) outputs are identical to the sequential path (tests/throughput).
 
-With `engine: batched` (the default) a batch goes through `llama_batched.BatchedLlama`
+With `engine: batched` (opt-in; `legacy`, the path above, is the default until the batched
+engine is benchmarked on a quiet machine: benchmarks/README.md) a batch goes through `llama_batched.BatchedLlama`
 instead: prompt pieces of several sequences share `llama_decode` calls too, and each of
 `slots` KV streams keeps the prompt it last evaluated, so a turn that extends an earlier
 turn's conversation evaluates only its new tokens. It gives the sequential path's outputs bit
-for bit as well (why: that module's docstring; tests/throughput). `engine: legacy` keeps the
-path described above (the benchmarks compare the two).
+for bit as well (why: that module's docstring; tests/throughput); the benchmarks compare the
+two.
 
 What the legacy path buys on a CPU is limited: the prompt evaluation, which dominates short answers, is
 compute-bound and not shared, and a decode step of N sequences still costs more than one of one
@@ -50,12 +51,12 @@ class LlamaCppBackend(Backend):
         """`options` of the backend entry are passed to `llama_cpp.Llama` (n_ctx, n_threads,
         n_batch, n_gpu_layers, ...); n_ctx defaults to the model's `chat.context_size`, seed to
         0 and verbose to off. Ours: `parallel` (default 1), sequences decoded together; `engine`
-        (`batched`, the default, or `legacy`); `slots` (default 2 x parallel), KV streams the
+        (`legacy`, the default, or `batched`); `slots` (default 2 x parallel), KV streams the
         batched engine keeps between batches for prefix reuse (about n_ctx x 23 KB each for
         SmolLM2-135M)."""
         options = {"seed": 0, "verbose": False, **(cfg.backend_entry.get("options") or {})}
         self.parallel = int(options.pop("parallel", 1))
-        self.engine = str(options.pop("engine", "batched"))
+        self.engine = str(options.pop("engine", "legacy"))
         # KV streams kept between batches: two per live episode (one per player) by default.
         self.slots = int(options.pop("slots", 2 * self.parallel))
         if self.engine not in {"batched", "legacy"}:
