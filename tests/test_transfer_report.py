@@ -133,3 +133,17 @@ def test_roles_prefer_the_same_backend_else_name_the_other():
     assert roles[0]["base"] == list(same.__dict__.values())[:3]
     assert roles[0]["base_same_backend"]
     assert transfer_roles([(student, "dilemma"), (same, "taboo")]) == []
+
+
+def test_split_without_teacher_counts_is_shown_not_dropped():
+    base = {("in_sample", "a"): 0.2, ("ood_game", "b"): 0.3}
+    student = {("in_sample", "a"): 0.5, ("ood_game", "b"): 0.6}
+    scores = _scores(BASE, base, 20, 1) + _scores(STUDENT, student, 20, 2)
+    table = transfer_counts(scores, BASE, STUDENT, {("in_sample", "a"): Counts(160, 140)})
+    assert set(table) == {("in_sample", "a"), ("ood_game", "b")}
+    rows, text = transfer_summary(
+        table, {"student": STUDENT, "base": BASE, "teacher": {"model": "t"}}, n_boot=50
+    )
+    assert [r["split"] for r in rows] == ["in_sample"]
+    assert "ood_game" in text and "no teacher counts" in text
+    assert all(len(line) <= 100 for line in text.splitlines())

@@ -1,7 +1,13 @@
+import json
 from pathlib import Path
 
 from clemgrid.analysis.dilemma import write_rows
 from clemgrid.analysis.dilemma_modes import format_summary, scenario_rows
+from clemgrid.analysis.transfer_report import (
+    teacher_counts_from_file,
+    transfer_counts,
+    transfer_summary,
+)
 from clemgrid.records import read_rows
 from clemgrid.workflow_io import job_log
 
@@ -11,5 +17,27 @@ with job_log(snakemake.log[0]) as log:
     rows = scenario_rows(scores, exact)
     write_rows(rows, snakemake.output.scenarios)
     summary = format_summary(rows)
+    # Seed 004's transfer: each LoRA student beside its base and its (synthetic) teacher.
+    transfer_rows = []
+    files = iter(snakemake.input.teacher_counts)
+    for roles in json.loads(snakemake.params.transfer):
+        student = "/".join(roles["student"])
+        if not roles["teacher_counts"]:
+            summary += f"\nTransfer: {student}: its teacher is not synthetic; not compared yet\n"
+            continue
+        teacher = teacher_counts_from_file(next(files), roles["teacher_counts"]["role"])
+        table = transfer_counts(scores, roles["base"], roles["student"], teacher)
+        if not table:
+            summary += f"\nTransfer: {student}: no scenario with base, student and teacher\n"
+            continue
+        per_scenario, text = transfer_summary(table, roles)
+        transfer_rows += [
+            {"student": student, "base": "/".join(roles["base"])} | r for r in per_scenario
+        ]
+        summary += "\n" + text
+    if transfer_rows:
+        write_rows(transfer_rows, snakemake.output.transfer)
+    else:
+        Path(snakemake.output.transfer).write_text("student\n", encoding="utf-8")
     Path(snakemake.output.summary).write_text(summary, encoding="utf-8")
     log.info("\n%s", summary)

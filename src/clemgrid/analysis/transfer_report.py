@@ -21,6 +21,7 @@ beside it, and the flagged scenarios are listed (analysis.dilemma).
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -66,6 +67,26 @@ def transfer_roles(plays: Iterable[tuple[Any, str]]) -> list[dict[str, Any]]:
     return out
 
 
+def transfer_plan(
+    plays: Iterable[tuple[Any, str]], models: Mapping[str, Any], backends: Mapping[str, Any]
+) -> list[dict[str, Any]]:
+    """transfer_roles with each teacher's `teacher_rates` source (None for a model teacher) and
+    a label that says a synthetic teacher is synthetic."""
+    from clemgrid.sources import TEACHER_RATES_KIND
+    from clemgrid.transfer.recipes import teacher_config
+
+    roles = transfer_roles(plays)
+    for role in roles:
+        teacher = teacher_config(role, models, backends)
+        source = teacher.weight_source.get(TEACHER_RATES_KIND)
+        role["teacher_counts"] = source
+        label = "/".join(role["teacher"].values())
+        if source:
+            label += f" (synthetic: {source['role']} rates of {source['counts']})"
+        role["teacher_label"] = label
+    return roles
+
+
 def config_counts(scores: Sequence[dict], config: Sequence[str]) -> dict[tuple[str, str], Counts]:
     rows = [r for r in scores if [r["model"], r["backend"], r["quant"]] == list(config)]
     return {
@@ -81,12 +102,15 @@ def transfer_counts(
     student: Sequence[str],
     teacher: Mapping[tuple[str, str], Counts],
 ) -> Table:
-    """{(split, scenario): {base, finetuned, teacher}} for the scenarios all three have."""
+    """{(split, scenario): {base, finetuned[, teacher]}} for the scenarios base and student
+    both have; the teacher where it has counts of the scenario (the published counts are
+    in-sample only: other splits show base and student with no improvement, never dropped)."""
     b, s = config_counts(scores, base), config_counts(scores, student)
     return {
-        key: {"base": b[key], "finetuned": s[key], "teacher": teacher[key]}
+        key: {"base": b[key], "finetuned": s[key]}
+        | ({"teacher": teacher[key]} if key in teacher else {})
         for key in s
-        if key in b and key in teacher
+        if key in b
     }
 
 
@@ -174,37 +198,51 @@ def transfer_summary(
     table: Table, roles: Mapping[str, Any], n_boot: int = 2000, seed: int = 0
 ) -> tuple[list[dict], str]:
     """Per-scenario rows (analysis.dilemma's) and the compact per-split text (<= 100 columns)."""
-    rows = improvement_table(table, MIN_GAP)
+    taught = {k: v for k, v in table.items() if "teacher" in v}
+    untaught = sorted({split for (split, _), v in table.items() if "teacher" not in v})
+    rows = improvement_table(taught, MIN_GAP)
     for row in rows:
         # the grid's roles have different n (N samples vs the teacher's 300): rates, not counts
         row["improvement"] = row["improvement_rates"]
         if row["improvement"] is None:
             row["flag"] = "undefined"
     summary = summarize(rows)
-    boot = bootstrap_improvement(table, n_boot, seed)
+    boot = bootstrap_improvement(taught, n_boot, seed)
+    n_scenarios = Counter(split for split, _ in table)
     rates = {(r["split"], r["role"]): r for r in split_rates(table)}
     student = "/".join(roles["student"])
     base = "/".join(roles["base"])
     teacher = roles.get("teacher_label") or "/".join(roles["teacher"].values())
+    label, _, note = teacher.partition(" (")
     lines = [
         f"Transfer: student {student}",
         f"  base {base}"
         + ("" if roles.get("base_same_backend") else " (the only base config that plays it)"),
-        f"  teacher {teacher}",
-        f"{'split':<11} {'base C % [CI]':>14} {'student':>14} {'teacher':>14} "
-        f"{'mean impr % [CI]':>19} {'median [CI]':>17}",
+        f"  teacher {label}",
+        *([f"    ({note}"] if note else []),
+        "  C-rate % [Wilson 95 % CI]; improvement % (the paper's formula, on rates) with bootstrap",
+        "  95 % CIs over scenarios and samples; scn = scenarios in the split",
+        f"{'split':<11} {'scn':>3} {'base':>14} {'student':>14} {'teacher':>14} "
+        f"{'mean impr [CI]':>19} {'median [CI]':>17}",
     ]
+
+    def cell(split: str, role: str) -> str:
+        r = rates.get((split, role))
+        return "-" if r is None else f"{_pct(r['rate'])} [{_pct(r['low'])},{_pct(r['high'])}]"
+
     for s in summary:
         split = s["split"]
-        cells = []
-        for role in ("base", "finetuned", "teacher"):
-            r = rates[(split, role)]
-            cells.append(f"{_pct(r['rate'])} [{_pct(r['low'])},{_pct(r['high'])}]")
         b = boot[split]
         lines.append(
-            f"{split:<11} {cells[0]:>14} {cells[1]:>14} {cells[2]:>14} "
+            f"{split:<11} {n_scenarios[split]:>3} {cell(split, 'base'):>14} "
+            f"{cell(split, 'finetuned'):>14} {cell(split, 'teacher'):>14} "
             f"{_num(s['mean']) + ' ' + _ci(b['mean_ci']):>19} "
             f"{_num(s['median']) + ' ' + _ci(b['median_ci']):>17}"
+        )
+    for split in untaught:
+        lines.append(
+            f"{split:<11} {n_scenarios[split]:>3} {cell(split, 'base'):>14} "
+            f"{cell(split, 'finetuned'):>14} {'-':>14} {'no teacher counts':>19}"
         )
     for s in summary:
         if s["flagged"]:
@@ -223,6 +261,7 @@ __all__ = [
     "split_rates",
     "teacher_counts_from_file",
     "transfer_counts",
+    "transfer_plan",
     "transfer_roles",
     "transfer_summary",
 ]
