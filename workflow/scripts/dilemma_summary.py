@@ -3,6 +3,7 @@ from pathlib import Path
 
 from clemgrid.analysis.dilemma import write_rows
 from clemgrid.analysis.dilemma_modes import format_summary, scenario_rows
+from clemgrid.analysis.dilemma_sensitivity import format_sensitivity, sensitivity_rows
 from clemgrid.analysis.transfer_report import (
     teacher_counts_from_file,
     transfer_counts,
@@ -17,6 +18,8 @@ with job_log(snakemake.log[0]) as log:
     rows = scenario_rows(scores, exact)
     write_rows(rows, snakemake.output.scenarios)
     summary = format_summary(rows)
+    # The paper's Fig. 2 question: does each config's C-rate depend on context, on game?
+    summary += "\n" + format_sensitivity(sensitivity_rows(rows))
     # Seed 004's transfer: each LoRA student beside its base and its (synthetic) teacher.
     transfer_rows = []
     files = iter(snakemake.input.teacher_counts)
