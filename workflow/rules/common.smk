@@ -191,6 +191,14 @@ def dilemma_teacher_counts(wildcards):
     ]
 
 
+def dilemma_transfer_table(wildcards):
+    """The transfer rows for the paper where the grid has a student to compare, else none
+    (the paper's transfer section is then one generated sentence)."""
+    if not _dilemma_transfer_roles():
+        return []
+    return ["results/analysis/dilemma/transfer.csv"]
+
+
 def dilemma_exact_outputs(wildcards):
     """Exact mode (first-token probabilities) of every sampled dilemma play whose backend gives
     logits or logprobs; the scripted players have none."""

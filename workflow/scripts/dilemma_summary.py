@@ -35,7 +35,9 @@ with job_log(snakemake.log[0]) as log:
             continue
         per_scenario, text = transfer_summary(table, roles)
         transfer_rows += [
-            {"student": student, "base": "/".join(roles["base"])} | r for r in per_scenario
+            {"student": student, "base": "/".join(roles["base"]), "teacher": roles["teacher_label"]}
+            | r
+            for r in per_scenario
         ]
         summary += "\n" + text
     if transfer_rows:
