@@ -53,6 +53,6 @@ def transfer_figure(rows: Sequence[dict[str, Any]], width: float = 6.3) -> Figur
         impr.barh(y, value, color="white" if hatch else "#555555", edgecolor="black", hatch=hatch)
     impr.axvline(0, color="black", linewidth=0.8)
     impr.axvline(100, color="black", linewidth=0.8, linestyle="--")
-    impr.set_xlabel("improvement % (hatched: flagged)", fontsize=8)
+    impr.set_xlabel("improvement %\n(hatched: flagged)", fontsize=8)
     impr.tick_params(labelsize=8)
     return figure
