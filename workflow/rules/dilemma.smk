@@ -54,6 +54,7 @@ rule dilemma_summary:
     output:
         scenarios="results/analysis/dilemma/scenarios.csv",
         transfer="results/analysis/dilemma/transfer.csv",
+        figure="results/analysis/dilemma/transfer.pdf",
         summary="results/analysis/dilemma/summary.txt",
     log:
         "logs/dilemma/summary.log",

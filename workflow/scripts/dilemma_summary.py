@@ -1,9 +1,12 @@
 import json
 from pathlib import Path
 
+from matplotlib.figure import Figure
+
 from clemgrid.analysis.dilemma import write_rows
 from clemgrid.analysis.dilemma_modes import format_summary, scenario_rows
 from clemgrid.analysis.dilemma_sensitivity import format_sensitivity, sensitivity_rows
+from clemgrid.analysis.transfer_figures import transfer_figure
 from clemgrid.analysis.transfer_report import (
     teacher_counts_from_file,
     transfer_counts,
@@ -42,7 +45,11 @@ with job_log(snakemake.log[0]) as log:
         summary += "\n" + text
     if transfer_rows:
         write_rows(transfer_rows, snakemake.output.transfer)
+        figure = transfer_figure(transfer_rows)
     else:
         Path(snakemake.output.transfer).write_text("student\n", encoding="utf-8")
+        figure = Figure(figsize=(4, 1))
+        figure.text(0.5, 0.5, "no fine-tuned student plays the dilemma", ha="center")
+    figure.savefig(snakemake.output.figure)
     Path(snakemake.output.summary).write_text(summary, encoding="utf-8")
     log.info("\n%s", summary)
