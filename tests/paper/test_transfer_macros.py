@@ -35,6 +35,15 @@ def test_macros_from_the_rows():
     assert "\\newif\\ifTransferHave\\TransferHavetrue" in m.render()
 
 
+def test_undefined_improvement_is_left_out_of_the_mean_and_listed():
+    frame = _frame()
+    frame.loc[2, ["C_teacher", "improvement", "flag"]] = [6, float("nan"), "undefined"]
+    m = macros.Macros()
+    transfer_macros(m, frame, BOOT)
+    assert float(m["TransferMean"]) == pytest.approx((8 / 12 * 100 + 8 / 16 * 100) / 2, abs=0.05)
+    assert m["TransferFlagged"] == "1" and "c2" in m["TransferFlaggedNames"]
+
+
 def test_no_student_gives_the_sentence():
     m = macros.Macros()
     transfer_macros(m, None, BOOT)

@@ -63,7 +63,7 @@ def transfer_macros(macros: Any, frame: pd.DataFrame | None, bootstrap: dict) ->
             {
                 "split": split,
                 "scenario": s,
-                "improvement": i,
+                "improvement": None if pd.isna(i) else float(i),
                 "flag": f if isinstance(f, str) else "",
             }
             for s, i, f in zip(frame["scenario"], frame["improvement"], frame["flag"], strict=True)
