@@ -48,6 +48,7 @@ def test_no_student_gives_the_sentence():
     m = macros.Macros()
     transfer_macros(m, None, BOOT)
     assert "\\TransferHavefalse" in m.render()
+    assert "\\TransferTeacherSyntheticfalse" in m.render()  # nested \if must be known
     assert "no dilemma" in m["TransferNone"]
 
 

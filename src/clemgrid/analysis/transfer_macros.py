@@ -45,6 +45,9 @@ def transfer_macros(macros: Any, frame: pd.DataFrame | None, bootstrap: dict) ->
     counts are in-sample only); `frame` None or empty where the grid has no transfer play."""
     have = frame is not None and len(frame) > 0 and "split" in frame
     macros.flag("TransferHave", have, "a LoRA student, its base and teacher played the dilemma?")
+    teacher = str(frame["teacher"].iloc[0]) if have and frame is not None else ""
+    # defined in both cases: TeX skipping the false branch must know the nested \if
+    macros.flag("TransferTeacherSynthetic", "synthetic" in teacher, "a teacher_rates teacher?")
     if not have:
         macros.text(
             "TransferNone",
@@ -73,9 +76,7 @@ def transfer_macros(macros: Any, frame: pd.DataFrame | None, bootstrap: dict) ->
     rates = {r["role"]: r for r in split_rates(table)}
     macros.text("TransferStudent", student)
     macros.text("TransferBase", frame["base"].iloc[0])
-    teacher = str(frame["teacher"].iloc[0])
     macros.text("TransferTeacher", teacher)
-    macros.flag("TransferTeacherSynthetic", "synthetic" in teacher, "a teacher_rates teacher?")
     macros.text("TransferSplit", split.replace("_", " "))
     macros.integer("TransferScenarios", len(frame))
     macros.integer("TransferSamples", int(frame["n_finetuned"].min()), "answers per scenario")
