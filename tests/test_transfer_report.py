@@ -147,3 +147,57 @@ def test_split_without_teacher_counts_is_shown_not_dropped():
     assert [r["split"] for r in rows] == ["in_sample"]
     assert "ood_game" in text and "no teacher counts" in text
     assert all(len(line) <= 100 for line in text.splitlines())
+
+
+def test_dilemma_summary_script_end_to_end(tmp_path):
+    """The rule's script on synthetic score files: the transfer table in summary.txt, the
+    per-scenario rows, the figure; and the sensitivity table."""
+    import runpy
+    from pathlib import Path
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    base, student, teacher = _declared(50.0)
+    paths = []
+    for name, config, rates in (("b", BASE, base), ("s", STUDENT, student)):
+        rows = _scores(config, rates, 20, 5)
+        for row in rows:
+            row.update(model=config[0], backend=config[1], quant=config[2])
+        paths.append(str(tmp_path / f"{name}.parquet"))
+        pq.write_table(pa.Table.from_pylist(rows), paths[-1])
+    counts = tmp_path / "teacher.csv"
+    counts.write_text(
+        "split,scenario,role,n_C,n_D\n"
+        + "".join(
+            f"{s},{c},teacher,{round(300 * r)},{300 - round(300 * r)}\n"
+            for (s, c), r in teacher.items()
+        )
+    )
+    roles = [
+        {"student": list(STUDENT), "base": list(BASE), "base_same_backend": False}
+        | {"teacher": {"model": "t"}, "teacher_counts": {"role": "teacher"}}
+        | {"teacher_label": "t (synthetic)"}
+    ]
+    out = {
+        k: str(tmp_path / v)
+        for k, v in [
+            ("scenarios", "sc.csv"),
+            ("transfer", "tr.csv"),
+            ("summary", "s.txt"),
+            ("figure", "f.pdf"),
+        ]
+    }
+    snakemake = SimpleNamespace(
+        input=SimpleNamespace(scores=paths, exact=[], teacher_counts=[str(counts)]),
+        output=SimpleNamespace(**out),
+        log=[str(tmp_path / "log")],
+        params=SimpleNamespace(transfer=json.dumps(roles)),
+    )
+    script = Path(__file__).parents[1] / "workflow" / "scripts" / "dilemma_summary.py"
+    runpy.run_path(str(script), init_globals={"snakemake": snakemake})
+    text = Path(out["summary"]).read_text()
+    assert "Transfer: student" in text and "depend on context" in text
+    assert all(len(line) <= 100 for line in text.split("Transfer:")[1].splitlines())
+    assert Path(out["figure"]).stat().st_size > 0
+    assert len(Path(out["transfer"]).read_text().splitlines()) == 41
