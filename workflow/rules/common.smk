@@ -3,6 +3,7 @@ from snakemake.exceptions import WorkflowError
 from clemgrid.backends.weights import WeightsError, weight_file
 from clemgrid import failed_plays
 from clemgrid.analysis.comparisons import Comparisons
+from clemgrid.analysis.transfer_report import transfer_plan
 from clemgrid.games.registry import GAMES
 from clemgrid.quantization import (
     BITSANDBYTES_KIND,
@@ -170,6 +171,32 @@ def grid_outputs(pattern, skill=True):
         ]
 
     return files
+
+
+def _dilemma_transfer_roles():
+    """The LoRA students that play the dilemma, their bases and teachers (transfer_report)."""
+    return transfer_plan(GRID.plays(), GRID.models, GRID.backends)
+
+
+def dilemma_transfer(wildcards):
+    return canonical_json(_dilemma_transfer_roles())
+
+
+def dilemma_teacher_counts(wildcards):
+    """The synthetic teachers' counts files, in the order of dilemma_transfer's roles."""
+    return [
+        workflow.source_path(f"../../resources/{r['teacher_counts']['counts']}")
+        for r in _dilemma_transfer_roles()
+        if r["teacher_counts"]
+    ]
+
+
+def dilemma_transfer_table(wildcards):
+    """The transfer rows for the paper where the grid has a student to compare, else none
+    (the paper's transfer section is then one generated sentence)."""
+    if not _dilemma_transfer_roles():
+        return []
+    return ["results/analysis/dilemma/transfer.csv"]
 
 
 def dilemma_exact_outputs(wildcards):

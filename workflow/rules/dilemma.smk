@@ -46,12 +46,17 @@ rule dilemma_summary:
     input:
         scores=grid_outputs(rules.score.output.scores, skill=False),
         exact=dilemma_exact_outputs,
+        teacher_counts=dilemma_teacher_counts,
     output:
         scenarios="results/analysis/dilemma/scenarios.csv",
+        transfer="results/analysis/dilemma/transfer.csv",
+        figure="results/analysis/dilemma/transfer.pdf",
         summary="results/analysis/dilemma/summary.txt",
     log:
         "logs/dilemma/summary.log",
     conda:
         "../../envs/clemgrid.yaml"
+    params:
+        transfer=dilemma_transfer,
     script:
         "../scripts/dilemma_summary.py"

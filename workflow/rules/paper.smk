@@ -33,6 +33,7 @@ rule macros:
         agreement=rules.agreement.output.summary,
         agreement_games=rules.agreement.output.games,
         turn_taking=rules.turn_taking.output.summary,
+        transfer=dilemma_transfer_table,
         factors=[
             rules.factor_analyses.output[key]
             for key in ("data", "settings", "groups", "tests", "pairwise")
@@ -68,6 +69,7 @@ rule paper:
                 "size_robustness",
                 "factors",
                 "runs",
+                "transfer",
                 "limitations",
                 "appendix",
             )

@@ -2,6 +2,7 @@ import pandas as pd
 
 from clemgrid.analysis import factor_report, size_sensitivity
 from clemgrid.analysis import macros as m
+from clemgrid.analysis.transfer_macros import transfer_macros
 from clemgrid.workflow_io import job_log
 
 with job_log(snakemake.log[0]) as log:
@@ -48,5 +49,7 @@ with job_log(snakemake.log[0]) as log:
     m.turn_taking_macros(macros, pd.read_csv(i.turn_taking), params.turn_taking_notes)
     m.experiments_macros(macros, pd.read_csv(i.configs), pd.read_csv(i.turn_taking))
     factor_report.factor_macros(macros, i.factors)
+    transfer = pd.read_csv(i.transfer[0]) if i.transfer else None
+    transfer_macros(macros, transfer, params.bootstrap)
     macros.write(snakemake.output.macros)
     log.info("%d macros", len(macros))
