@@ -59,7 +59,7 @@ def test_multi_turn_games_reuse_prefixes_and_match_the_sequential_backend(
     reference, batched
 ) -> None:
     for game in GAME_INSTANCES:
-        before = batched._batched.prompt_tokens_reused
+        before = batched._batched.prompt_tokens_reused if batched._batched else 0
         turns = play(GAMES[game], instances(game), batched, PARAMS, KEYS, batch_size=4).turns
         assert turns == reference[game], game
         if max(t["step"] for t in turns) > 1:
