@@ -95,14 +95,16 @@ class _StopsAfter:
         return self.backend.generate(batch, params)
 
 
-@pytest.mark.parametrize("game", ["taboo", "privateshared"])
-def test_resumed_job_plays_the_same_transcripts(reference, tmp_path, game) -> None:
+# Batches answered before the job dies: SmolLM2 ends every taboo episode at its first answer,
+# so taboo's 4 instances at batch 2 make only 2 calls in all.
+@pytest.mark.parametrize(("game", "batches"), [("taboo", 1), ("privateshared", 3)])
+def test_resumed_job_plays_the_same_transcripts(reference, tmp_path, game, batches) -> None:
     cache_path = tmp_path / "cache.jsonl"
     spec = GAMES[game]
     with LlamaCppBackend(config(parallel=4)) as backend:
         cache = ResponseCache(cache_path)
         with pytest.raises(_Stop):
-            play(spec, instances(game), _StopsAfter(backend, 3), PARAMS, KEYS, 2, cache, "h")
+            play(spec, instances(game), _StopsAfter(backend, batches), PARAMS, KEYS, 2, cache, "h")
         cache.close()
     with LlamaCppBackend(config(parallel=4)) as backend:  # a new process: empty KV streams
         cache = ResponseCache(cache_path)
