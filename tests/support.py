@@ -37,3 +37,13 @@ def run_snakemake(workdir: Path, *args: str) -> str:
     )
     assert run.returncode == 0, run.stdout[-5000:] + run.stderr[-5000:]
     return run.stdout + run.stderr
+
+
+def load_workdir_grid(workdir: Path, monkeypatch):
+    """The grid of `workdir/config/config.yaml`, read as Snakemake would from `workdir`."""
+    from clemgrid.registry import load_grid
+
+    monkeypatch.chdir(workdir)
+    return load_grid(
+        yaml.safe_load((workdir / "config" / "config.yaml").read_text()), "config/config.yaml"
+    )

@@ -9,16 +9,9 @@ import pytest
 from support import ROOT
 
 from clemgrid.analysis import figures, readability
+from clemgrid.games.registry import ZERO_SHOT
 
-GAMES = [
-    "taboo",
-    "imagegame",
-    "referencegame",
-    "wordle",
-    "wordle_withclue",
-    "wordle_withcritic",
-    "privateshared",
-]
+GAMES = [game.name for game in ZERO_SHOT]  # clembench's seven, in the registry's order
 
 
 def printed(name: str) -> tuple[float, float | None]:

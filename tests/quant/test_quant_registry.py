@@ -11,19 +11,13 @@ import numpy as np
 import pytest
 import yaml
 from support import edit_yaml
+from support import load_workdir_grid as load
 
 from clemgrid.backends.weights import WeightsError, build_input, weight_file, weight_location
 from clemgrid.quantization import DERIVE_TYPES, QUANTIZE_TYPES, undequantizable_types
-from clemgrid.registry import PlayConfig, RegistryError, load_grid, load_schema
+from clemgrid.registry import PlayConfig, RegistryError, load_schema
 
 MODEL = "SmolLM2-135M-Instruct"
-
-
-def load(workdir: Path, monkeypatch):
-    monkeypatch.chdir(workdir)
-    return load_grid(
-        yaml.safe_load((workdir / "config" / "config.yaml").read_text()), "config/config.yaml"
-    )
 
 
 def smol_weights(change):

@@ -4,25 +4,16 @@ Fast: nothing is trained."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import yaml
 from support import edit_yaml
+from support import load_workdir_grid as load
 
 from clemgrid.hashing import canonical_json
-from clemgrid.registry import RegistryError, load_grid
+from clemgrid.registry import RegistryError
 from clemgrid.transfer.recipes import data_specs, finetune_recipe
 
 MODEL = "SmolLM2-135M-Instruct"
 STUDENT = "lora-teacher70b"
-
-
-def load(workdir: Path, monkeypatch):
-    monkeypatch.chdir(workdir)
-    return load_grid(
-        yaml.safe_load((workdir / "config" / "config.yaml").read_text()), "config/config.yaml"
-    )
 
 
 def lora(change):
