@@ -56,23 +56,28 @@ FIELDS = [
 ]
 
 
-def clemgrid_run(game: str, instances: int, max_tokens: int, batch: int, out: Path) -> dict:
+ENGINES = {"legacy": "llama_cpp_legacy", "batched": "llama_cpp"}
+
+
+def clemgrid_run(
+    game: str, instances: int, max_tokens: int, batch: int, out: Path, engine: str
+) -> dict:
     """One clemgrid play job, as benchmarks/selfplay_throughput.py runs it (llama.cpp backend
-    of config/backends.yaml with `parallel` = batch size)."""
+    of config/backends.yaml with `parallel` = batch size and the given `engine`)."""
     from clemgrid.pipeline import write_instances
 
     instances_path = out / f"{game}.instances.parquet"
     if not instances_path.exists():
         write_instances(game, 0, str(instances_path))
     spec = {
-        "variant": "llama_cpp",
+        "variant": ENGINES[engine],
         "batch_size": batch,
         "game": game,
         "instances": instances,
         "instances_path": str(instances_path),
         "max_tokens": max_tokens,
         "threads": 0,
-        "transcripts": str(out / f"clemgrid-{game}-{batch}-{time.time_ns()}.parquet"),
+        "transcripts": str(out / f"clemgrid-{game}-{engine}-{batch}-{time.time_ns()}.parquet"),
     }
     return selfplay_throughput.run_child(spec, os.environ.get("OMP_WAIT_POLICY", "PASSIVE"))
 
@@ -101,9 +106,13 @@ def summarize(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
         "Medians over repeats; load: 1-minute load average before/after (medians).",
         "",
         "| game | framework | batch | episodes | completion tokens | episodes/s | tokens/s "
-        "| play s | load before | load after |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| × clemcore (tokens/s, episodes/s) | play s | load before | load after |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
+
+    def med(field: str, runs: list[dict[str, Any]]) -> float:
+        return statistics.median(r[field] for r in runs)
+
     keys = sorted({(r["game"], r["framework"], r["batch_size"]) for r in rows})
     for game, framework, batch in keys:
         runs = [
@@ -111,15 +120,18 @@ def summarize(rows: list[dict[str, Any]], args: argparse.Namespace) -> str:
             for r in rows
             if (r["game"], r["framework"], r["batch_size"]) == (game, framework, batch)
         ]
-
-        def med(field: str, runs: list[dict[str, Any]] = runs) -> float:
-            return statistics.median(r[field] for r in runs)
-
+        peer = [r for r in rows if (r["game"], r["framework"]) == (game, "clemcore")]
+        ratio = (
+            f"{med('tokens_per_s', runs) / med('tokens_per_s', peer):.2f}×, "
+            f"{med('episodes_per_s', runs) / med('episodes_per_s', peer):.2f}×"
+            if peer
+            else "–"
+        )
         lines.append(
             f"| {game} | {framework} | {batch} | {runs[0]['episodes']} "
-            f"| {med('generated_tokens'):.0f} | {med('episodes_per_s'):.3f} "
-            f"| {med('tokens_per_s'):.1f} | {med('play_s'):.1f} | {med('load_before'):.2f} "
-            f"| {med('load_after'):.2f} |"
+            f"| {med('generated_tokens', runs):.0f} | {med('episodes_per_s', runs):.3f} "
+            f"| {med('tokens_per_s', runs):.1f} | {ratio} | {med('play_s', runs):.1f} "
+            f"| {med('load_before', runs):.2f} | {med('load_after', runs):.2f} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -141,6 +153,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--instances", type=int, default=10, help="episodes per game and run")
     parser.add_argument("--max-tokens", type=int, default=300, help="clemcore's default")
     parser.add_argument("--batch-sizes", default="1,16", help="clemgrid's, comma-separated")
+    parser.add_argument(
+        "--engines", default="legacy,batched", help="clemgrid's llama.cpp engines, comma-separated"
+    )
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument(
         "--threads", type=int, default=2, help="clemcore's llama.cpp threads (clemgrid: registry)"
@@ -150,6 +165,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     args = parser.parse_args(argv)
     args.games = [g for g in args.games.split(",") if g]
     args.batch_sizes = sorted({int(b) for b in args.batch_sizes.split(",")})
+    args.engines = [e for e in args.engines.split(",") if e]
+    if set(args.engines) - set(ENGINES):
+        parser.error(f"--engines: each of {sorted(ENGINES)}")
     unknown = set(args.games) - set(clemcore_side.CLEMBENCH_FILES)
     if unknown:
         parser.error(f"unknown games {sorted(unknown)}")
@@ -187,12 +205,13 @@ def main(argv: list[str] | None = None) -> None:
                 ]
                 plan += [
                     (
-                        "clemgrid",
+                        f"clemgrid {engine}",
                         size,
-                        lambda game=game, size=size: clemgrid_run(
-                            game, args.instances, args.max_tokens, size, runs
+                        lambda game=game, size=size, engine=engine: clemgrid_run(
+                            game, args.instances, args.max_tokens, size, runs, engine
                         ),
                     )
+                    for engine in args.engines
                     for size in args.batch_sizes
                 ]
                 for framework, size, run in plan:
@@ -205,7 +224,7 @@ def main(argv: list[str] | None = None) -> None:
                     }
                     rows.append(row)
                     print(
-                        f"{game:14s} {framework:8s} batch {size:2d}: {row['episodes']} episodes, "
+                        f"{game:14s} {framework:16s} batch {size:2d}: {row['episodes']} episodes, "
                         f"{row['tokens_per_s']:.1f} tokens/s, {row['episodes_per_s']:.3f} "
                         f"episodes/s, load {row['load_before']:.2f} -> {row['load_after']:.2f}",
                         flush=True,
