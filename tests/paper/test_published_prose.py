@@ -94,6 +94,9 @@ def test_curve_shape_and_sentence():
     assert "GAM curve rising over the whole range" in text
     assert "GAMM curve falling between" in text
     assert "widest at the small end" in text
+    assert "both curves rising" in pp.curve_sentence(
+        pd.concat([convex, convex.assign(model="gamm")]), sizes
+    )
     text = pp.curve_sentence(pd.concat([convex, concave]), sizes)
     assert "only one of them rises more steeply" in text
 
@@ -269,3 +272,29 @@ def test_altered_data_change_the_sentences_and_verdicts(inputs):
     assert changed["access route effect of about 5 points"].verdict == pp.HOLDS
     assert other["ClaimAbstractSentence"] != m["ClaimAbstractSentence"]
     assert other["ClaimsHoldList"] != m["ClaimsHoldList"]
+
+
+def test_factor_sentences_follow_the_models():
+    groups = pd.DataFrame(
+        {
+            "factor": ["family"] * 3,
+            "level": ["a", "b", "c"],
+            "n": [3, 6, 1],
+            "tested": [True, True, False],
+            "dataset": ["scores"] * 3,
+        }
+    )
+    assert pp.family_sizes(groups) == "3 to 6"
+    per_model = pd.DataFrame(
+        {
+            "commercial": ["yes", "yes", "no", "no"],
+            "bracket": [">100B", None, "<10B", "40-100B"],
+            "params_b": [1760.0, None, 7.0, 70.0],
+            "family": ["a", "b", "a", "b"],
+        }
+    )
+    text = pp.confounding_sentence(per_model, groups)
+    assert text.startswith("every commercial model is above")
+    assert "from 883.5 to 70 billion" not in text and "ranges from" in text
+    small = per_model.assign(bracket=["<10B", None, "<10B", "40-100B"], params_b=[7, None, 7, 70])
+    assert pp.confounding_sentence(small, groups).startswith("1 of the 2 commercial models")

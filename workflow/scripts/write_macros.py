@@ -1,8 +1,6 @@
-from pathlib import Path
-
 import pandas as pd
 
-from clemgrid.analysis import factor_report, published_prose, regression, size_sensitivity
+from clemgrid.analysis import factor_report, published_prose, size_sensitivity
 from clemgrid.analysis import macros as m
 from clemgrid.analysis.transfer_macros import transfer_macros
 from clemgrid.workflow_io import job_log
@@ -52,34 +50,7 @@ with job_log(snakemake.log[0]) as log:
     m.turn_taking_macros(macros, pd.read_csv(i.turn_taking), params.turn_taking_notes)
     m.experiments_macros(macros, pd.read_csv(i.configs), pd.read_csv(i.turn_taking))
     factor_report.factor_macros(macros, i.factors)
-    fits, frame = pd.read_csv(i.fits), pd.read_csv(i.frame)
-    coefficients = pd.read_csv(i.coefficients)
-    factor_tests = pd.read_csv(next(p for p in i.factors if Path(p).stem == "tests"))
-    family = factor_tests[
-        (factor_tests["dataset"] == "scores") & (factor_tests["factor"] == "family")
-    ]
-    joined = pd.read_parquet(i.joined)
-    published_prose.prose_macros(
-        macros,
-        brackets=pd.read_csv(i.brackets),
-        anova=pd.read_csv(i.anova),
-        tukey=pd.read_csv(i.tukey),
-        models=pd.read_csv(i.models),
-        curves=pd.read_csv(i.curves),
-        params_b=pd.read_csv(i.tsne)["params_b"],
-        tsne=pd.read_csv(i.tsne),
-        per_game=pd.read_csv(i.per_game),
-        n_size=int(fits.loc[fits["formula"] == regression.PARAMS, "n"].iloc[0]),
-        sensitivity=pd.read_csv(i.sensitivity),
-        robust=pd.read_csv(i.robust),
-        coefficients=coefficients[coefficients["formula"] == regression.PARAMS_TOKENS],
-        inherited=int((frame["tokens_source"] != "characteristics file").sum()),
-        spread=published_prose.base_spread(tables),
-        comparisons=pd.read_csv(i.comparisons),
-        sizes=dict(zip(joined["model"], joined["params_b"], strict=True)),
-        family_p=float(family["kw_p"].iloc[0]) if len(family) else None,
-        fits=fits,
-    )
+    published_prose.prose_macros_from_files(macros, i, tables)
     transfer = pd.read_csv(i.transfer[0]) if i.transfer else None
     transfer_macros(macros, transfer, params.bootstrap)
     macros.write(snakemake.output.macros)

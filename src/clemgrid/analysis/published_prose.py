@@ -13,7 +13,8 @@ conclusion; ``tests/paper/test_published_prose.py`` feeds altered data.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import NamedTuple
+from pathlib import Path
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -201,12 +202,15 @@ def curve_sentence(curves: pd.DataFrame, params_b: pd.Series) -> str:
     curves bear it out; ``params_b`` are the fitted models' sizes (for the band's support)."""
     parts = dict(iter(curves.groupby("model")))
     shapes = {name: curve_shape(part) for name, part in parts.items()}
-    text = "Figure~\\ref{fig:smooth} shows " + " and ".join(
-        _rise(name, part) for name, part in parts.items()
-    )
+    if len(parts) > 1 and all(s["rising"] for s in shapes.values()):
+        text = "Figure~\\ref{fig:smooth} shows both curves rising over the whole range"
+    else:
+        text = "Figure~\\ref{fig:smooth} shows " + " and ".join(
+            _rise(name, part) for name, part in parts.items()
+        )
     steeper = [s["steeper_top"] for s in shapes.values()]
     if all(steeper):
-        text += ", both more steeply for the largest models than below them"
+        text += ", each more steeply for the largest models than below them"
     elif any(steeper):
         text += "; only one of them rises more steeply for the largest models"
     else:
@@ -410,6 +414,50 @@ def paper_fit(fits: pd.DataFrame) -> str:
     return "comes close to" if close else "does not reproduce"
 
 
+# --- factors ---------------------------------------------------------------------------------
+
+
+def _tested_families(groups: pd.DataFrame) -> pd.DataFrame:
+    rows = groups[(groups["factor"] == "family") & groups["tested"].astype(bool)]
+    return rows[rows["dataset"] == "scores"] if "dataset" in rows.columns else rows
+
+
+def family_sizes(groups: pd.DataFrame) -> str:
+    """How many models the tested families hold: "3 to 6", or one number."""
+    n = _tested_families(groups)["n"]
+    if n.empty:
+        return "no"
+    low, high = int(n.min()), int(n.max())
+    return str(low) if low == high else f"{low} to {high}"
+
+
+def confounding_sentence(per_model: pd.DataFrame, groups: pd.DataFrame) -> str:
+    """How the factors go with size: where the commercial models lie, and the range of the
+    tested families' median sizes (``per_model``: one row per model with ``commercial``,
+    ``bracket``, ``params_b`` and ``family``)."""
+    commercial = per_model[per_model["commercial"] == "yes"]
+    top = BRACKETS[-1]
+    large = commercial["bracket"].eq(top) | commercial["params_b"].isna()
+    if commercial.empty:
+        text = "there is no commercial model"
+    elif large.all():
+        text = f"every commercial model is above {_bracket(top[1:])} parameters or of unknown size"
+    else:
+        text = (
+            f"{int(large.sum())} of the {len(commercial)} commercial models are above"
+            f" {_bracket(top[1:])} parameters or of unknown size"
+        )
+    families = _tested_families(groups)["level"]
+    medians = per_model[per_model["family"].isin(families)].groupby("family")["params_b"]
+    medians = medians.median().dropna()
+    if len(medians) > 1:
+        text += (
+            f", and the median size of the tested families ranges from"
+            f" {_num(medians.min(), 1)} to {_num(medians.max(), 0)} billion parameters"
+        )
+    return text
+
+
 # --- the claims of paper 002 ----------------------------------------------------------------
 
 
@@ -607,6 +655,8 @@ def prose_macros(
     sizes: Mapping[str, float],
     family_p: float | None,
     fits: pd.DataFrame,
+    groups: pd.DataFrame | None = None,
+    per_model: pd.DataFrame | None = None,
 ) -> list[Verdict]:
     """``\\Prose…`` sentences of the published-data sections and ``\\Claim…`` verdicts of the
     discussion, conclusion and abstract; returns the verdicts."""
@@ -623,6 +673,18 @@ def prose_macros(
     macros.add("ProsePerGameSentence", per_game_sentence(per_game, n_size), "per-game R2")
     macros.add("ProseTabooClause", taboo_clause(per_game), "taboo: played vs quality slope")
     macros.add("ProseQuantSentence", quant_sentence(comparisons, sizes), "largest 4-bit loss")
+    macros.add(
+        "ProseFamilySizes",
+        family_sizes(groups) if groups is not None else "few",
+        "models per tested family",
+    )
+    macros.add(
+        "ProseConfounding",
+        confounding_sentence(per_model, groups)
+        if groups is not None and per_model is not None
+        else "their sizes were not available to this build",
+        "factors vs size",
+    )
     macros.add("ProseRuleVariants", rule_variants(sensitivity), "subset rule variants")
     macros.add("ProseEstimatedClause", estimated_clause(sensitivity), "R2 without estimates")
     macros.add("ProsePaperFit", paper_fit(fits), "reconstructed vs printed F and R2")
@@ -650,3 +712,67 @@ def prose_macros(
         macros.add(f"Claims{name}List", latex.escape(_list(f"``{c}''" for c in claims)))
     macros.add("ClaimAbstractSentence", abstract_sentence(*verdicts[4:]), "route and quant")
     return verdicts
+
+
+FILES = (
+    "brackets",
+    "anova",
+    "tukey",
+    "models",
+    "curves",
+    "tsne",
+    "per_game",
+    "fits",
+    "frame",
+    "coefficients",
+    "sensitivity",
+    "robust",
+    "comparisons",
+)
+"""CSV inputs of the ``macros`` rule that :func:`prose_macros_from_files` reads."""
+
+
+def prose_macros_from_files(
+    macros: Macros, paths: Any, tables: Mapping[str, pd.DataFrame]
+) -> list[Verdict]:
+    """:func:`prose_macros` from the ``macros`` rule's inputs (``paths``: attributes named as
+    in :data:`FILES`, plus ``joined`` and the factor CSVs in ``factors``) and the paper's
+    Tables 1-4."""
+    from clemgrid.analysis import regression
+
+    f = {name: pd.read_csv(getattr(paths, name)) for name in FILES}
+    factors = {Path(p).stem: p for p in paths.factors}
+    tests = pd.read_csv(factors["tests"]) if "tests" in factors else pd.DataFrame()
+    family = (
+        tests[(tests["dataset"] == "scores") & (tests["factor"] == "family")]
+        if len(tests)
+        else tests
+    )
+    joined = pd.read_parquet(paths.joined)
+    fits, coefficients = f["fits"], f["coefficients"]
+    keys = ["model", "backend", "quant", "source"]
+    groups = pd.read_csv(factors["groups"]) if "groups" in factors else None
+    per_model = pd.read_csv(factors["tsne"]).drop_duplicates(keys) if "tsne" in factors else None
+    return prose_macros(
+        macros,
+        brackets=f["brackets"],
+        anova=f["anova"],
+        tukey=f["tukey"],
+        models=f["models"],
+        curves=f["curves"],
+        params_b=f["tsne"]["params_b"],
+        tsne=f["tsne"],
+        per_game=f["per_game"],
+        n_size=int(fits.loc[fits["formula"] == regression.PARAMS, "n"].iloc[0]),
+        sensitivity=f["sensitivity"],
+        robust=f["robust"],
+        coefficients=coefficients[coefficients["formula"] == regression.PARAMS_TOKENS],
+        inherited=int((f["frame"]["tokens_source"] != "characteristics file").sum()),
+        spread=base_spread(tables),
+        comparisons=f["comparisons"],
+        sizes=dict(zip(joined["model"], joined["params_b"], strict=True)),
+        family_p=float(family["kw_p"].iloc[0]) if len(family) else None,
+        fits=fits,
+        groups=groups,
+        per_model=per_model,
+    )
