@@ -39,7 +39,8 @@ rule macros:
         factors=[
             rules.factor_analyses.output[key]
             for key in ("data", "settings", "groups", "tests", "pairwise")
-            + ("per_game_size", "per_game_factors", "correlations", "stability", "tsne")
+            + ("per_game_size", "per_game_factors", "correlations", "stability")
+            + ("tsne",)
         ],
     output:
         macros="results/analysis/macros.tex",
