@@ -20,7 +20,9 @@ import numpy as np
 import pandas as pd
 
 from clemgrid.analysis import latex, settings
+from clemgrid.analysis.factor_report import CLUSTERED
 from clemgrid.analysis.macros import Macros
+from clemgrid.analysis.published_uncertainty import NEGLIGIBLE as MARGIN
 from clemgrid.analysis.size_statistics import BRACKETS
 from clemgrid.analysis.tables import FOUND
 
@@ -28,13 +30,6 @@ HOLDS = "holds"
 QUALIFIED = "holds with qualifications"
 NOT_ESTABLISHED = "not established"
 CONTRADICTED = "contradicted"
-MARGIN = 5.0
-"""Clemscore points: the paper calls a route effect of about this size notable, so a change
-counts as negligible only where its interval lies inside plus or minus this margin (the same
-margin as :data:`clemgrid.analysis.published_uncertainty.NEGLIGIBLE`)."""
-CLUSTERED = 0.25
-"""Mean silhouette from which groups in a map count as separate (Kaufman and Rousseeuw: below
-0.25 no substantial structure); the factor section uses the same threshold."""
 NAMED = 6
 """Best-scoring models named in the t-SNE figure (:func:`figures.tsne_figure`)."""
 
