@@ -23,6 +23,8 @@ rule macros:
         tukey=rules.size_statistics.output.tukey,
         models=rules.size_statistics.output.models,
         tsne=rules.size_statistics.output.tsne,
+        curves=rules.size_statistics.output.curves,
+        comparisons=rules.published_uncertainty.output.comparisons,
         sensitivity=rules.size_sensitivity.output.table,
         robust=rules.size_sensitivity.output.tests,
         configs=rules.run_tables.output.configs,
@@ -38,6 +40,7 @@ rule macros:
             rules.factor_analyses.output[key]
             for key in ("data", "settings", "groups", "tests", "pairwise")
             + ("per_game_size", "per_game_factors", "correlations", "stability")
+            + ("tsne",)
         ],
     output:
         macros="results/analysis/macros.tex",
@@ -70,6 +73,8 @@ rule paper:
                 "factors",
                 "runs",
                 "transfer",
+                "discussion",
+                "conclusion",
                 "limitations",
                 "appendix",
             )

@@ -1,6 +1,6 @@
 import pandas as pd
 
-from clemgrid.analysis import factor_report, size_sensitivity
+from clemgrid.analysis import factor_report, published_prose, size_sensitivity
 from clemgrid.analysis import macros as m
 from clemgrid.analysis.transfer_macros import transfer_macros
 from clemgrid.workflow_io import job_log
@@ -10,18 +10,19 @@ with job_log(snakemake.log[0]) as log:
     params = snakemake.params
     macros = m.Macros()
     m.convention_macros(macros)
+    tables = {
+        str(pd.read_csv(t, dtype={"table": str})["table"].iloc[0]): pd.read_csv(
+            t, dtype={"table": str}
+        )
+        for t in i.tables
+    }
     m.published_macros(
         macros,
         pd.read_csv(i.recomputed),
         pd.read_parquet(i.matrix),
         pd.read_parquet(i.joined),
         pd.read_csv(i.dropped),
-        {
-            str(pd.read_csv(t, dtype={"table": str})["table"].iloc[0]): pd.read_csv(
-                t, dtype={"table": str}
-            )
-            for t in i.tables
-        },
+        tables,
     )
     m.regression_macros(
         macros, pd.read_csv(i.fits), pd.read_csv(i.coefficients), pd.read_csv(i.frame)
@@ -49,6 +50,7 @@ with job_log(snakemake.log[0]) as log:
     m.turn_taking_macros(macros, pd.read_csv(i.turn_taking), params.turn_taking_notes)
     m.experiments_macros(macros, pd.read_csv(i.configs), pd.read_csv(i.turn_taking))
     factor_report.factor_macros(macros, i.factors)
+    published_prose.prose_macros_from_files(macros, i, tables)
     transfer = pd.read_csv(i.transfer[0]) if i.transfer else None
     transfer_macros(macros, transfer, params.bootstrap)
     macros.write(snakemake.output.macros)
