@@ -158,7 +158,8 @@ def test_every_macro_and_switch_of_the_section_is_defined_in_both_cases():
     used = macros.used([SECTION])
     frame = _frame()
     have = _all(frame, _rates(frame))
-    wanted = {n for n in used if n.startswith("Transfer")} - {"TransferNone"}  # \\else only
+    # TransferNone is used in the else branch only
+    wanted = {n for n in used if n.startswith("Transfer")} - {"TransferNone"}
     assert wanted <= set(have.values) | set(have.flags)
     none = macros.Macros()
     transfer_macros(none, None, BOOT)
