@@ -179,3 +179,25 @@ def test_figures_print_at_seven_points_without_overlaps(name):
     scale = readability.printed_scale(figure, _printed_width(f"transfer_{name}"))
     assert readability.small_texts(figure, scale) == []
     assert readability.overlapping_texts(figure) == []
+
+
+def test_the_rule_script_writes_the_three_pdfs(tmp_path):
+    """workflow/scripts/transfer_figures.py on the CSVs dilemma_summary writes, header-only
+    ones included (no student played the public-goods game)."""
+    import runpy
+    from types import SimpleNamespace
+
+    transfer, rates, _ = _frames(_table())
+    paths = {"transfer": tmp_path / "t.csv", "rates": tmp_path / "r.csv", "pgg": tmp_path / "p.csv"}
+    transfer.to_csv(paths["transfer"], index=False)
+    rates.to_csv(paths["rates"], index=False)
+    paths["pgg"].write_text("student\n")
+    out = {name: str(tmp_path / f"{name}.pdf") for name in ("rates", "improvement", "pgg")}
+    snakemake = SimpleNamespace(
+        input=SimpleNamespace(**{k: str(v) for k, v in paths.items()}),
+        output=SimpleNamespace(**out),
+        log=[str(tmp_path / "log")],
+    )
+    script = Path(__file__).parents[2] / "workflow" / "scripts" / "transfer_figures.py"
+    runpy.run_path(str(script), init_globals={"snakemake": snakemake})
+    assert all(Path(path).read_bytes().startswith(b"%PDF") for path in out.values())
