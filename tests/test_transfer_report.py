@@ -186,6 +186,8 @@ def test_dilemma_summary_script_end_to_end(tmp_path):
             ("transfer", "tr.csv"),
             ("summary", "s.txt"),
             ("figure", "f.pdf"),
+            ("rates", "rates.csv"),
+            ("pgg", "pgg.csv"),
         ]
     }
     snakemake = SimpleNamespace(
@@ -201,3 +203,6 @@ def test_dilemma_summary_script_end_to_end(tmp_path):
     assert all(len(line) <= 100 for line in text.split("Transfer:")[1].splitlines())
     assert Path(out["figure"]).stat().st_size > 0
     assert len(Path(out["transfer"]).read_text().splitlines()) == 41
+    # per scenario (2 splits x 20) and role (3), and the header
+    assert len(Path(out["rates"]).read_text().splitlines()) == 121
+    assert Path(out["pgg"]).read_text() == "student\n"  # nobody played the public-goods game

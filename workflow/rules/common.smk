@@ -196,7 +196,21 @@ def dilemma_transfer_table(wildcards):
     (the paper's transfer section is then one generated sentence)."""
     if not _dilemma_transfer_roles():
         return []
-    return ["results/analysis/dilemma/transfer.csv"]
+    return [
+        f"results/analysis/dilemma/{name}.csv"
+        for name in ("transfer", "transfer_rates", "transfer_pgg")
+    ]
+
+
+def dilemma_transfer_figures(wildcards):
+    """The transfer section's figures (rule transfer_figures) where a student plays, else none
+    (the section's \\ifTransferHave branch that includes them is then skipped)."""
+    if not _dilemma_transfer_roles():
+        return []
+    return [
+        f"results/analysis/figures/transfer_{name}.pdf"
+        for name in ("rates", "improvement", "pgg")
+    ]
 
 
 def dilemma_exact_outputs(wildcards):

@@ -5,6 +5,7 @@
 localrules:
     dilemma_counts,
     dilemma_summary,
+    transfer_figures,
 
 
 rule dilemma_exact:
@@ -51,6 +52,8 @@ rule dilemma_summary:
         scenarios="results/analysis/dilemma/scenarios.csv",
         transfer="results/analysis/dilemma/transfer.csv",
         figure="results/analysis/dilemma/transfer.pdf",
+        rates="results/analysis/dilemma/transfer_rates.csv",
+        pgg="results/analysis/dilemma/transfer_pgg.csv",
         summary="results/analysis/dilemma/summary.txt",
     log:
         "logs/dilemma/summary.log",
@@ -60,3 +63,22 @@ rule dilemma_summary:
         transfer=dilemma_transfer,
     script:
         "../scripts/dilemma_summary.py"
+
+
+rule transfer_figures:
+    # The paper's Figs. 2-5 for the first LoRA student: C-rates per scenario, improvement per
+    # scenario and split (flagged ones marked), public-goods answers per role.
+    input:
+        transfer=rules.dilemma_summary.output.transfer,
+        rates=rules.dilemma_summary.output.rates,
+        pgg=rules.dilemma_summary.output.pgg,
+    output:
+        rates="results/analysis/figures/transfer_rates.pdf",
+        improvement="results/analysis/figures/transfer_improvement.pdf",
+        pgg="results/analysis/figures/transfer_pgg.pdf",
+    log:
+        "logs/dilemma/transfer_figures.log",
+    conda:
+        "../../envs/clemgrid.yaml"
+    script:
+        "../scripts/transfer_figures.py"

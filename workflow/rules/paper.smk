@@ -104,6 +104,7 @@ rule paper:
         run_paired=rules.run_tables.output.paired_tex,
         run_profiles=rules.run_figures.output.profiles_pdf,
         run_intervals=rules.run_figures.output.intervals_pdf,
+        transfer_figures=dilemma_transfer_figures,
         simulation=rules.simulation_table.output.tex,
         agreement=rules.agreement.output.tex,
         turn_taking=rules.turn_taking.output.tex,

@@ -3,11 +3,12 @@ from pathlib import Path
 
 from matplotlib.figure import Figure
 
-from clemgrid.analysis.dilemma import write_rows
+from clemgrid.analysis.dilemma import c_rates, write_rows
 from clemgrid.analysis.dilemma_modes import format_summary, scenario_rows
 from clemgrid.analysis.dilemma_sensitivity import format_sensitivity, sensitivity_rows
 from clemgrid.analysis.transfer_figures import transfer_figure
 from clemgrid.analysis.transfer_report import (
+    pgg_answers,
     teacher_counts_from_file,
     transfer_counts,
     transfer_summary,
@@ -24,7 +25,7 @@ with job_log(snakemake.log[0]) as log:
     # The paper's Fig. 2 question: does each config's C-rate depend on context, on game?
     summary += "\n" + format_sensitivity(sensitivity_rows(rows))
     # Seed 004's transfer: each LoRA student beside its base and its (synthetic) teacher.
-    transfer_rows = []
+    transfer_rows, rate_rows, pgg_rows = [], [], []
     files = iter(snakemake.input.teacher_counts)
     for roles in json.loads(snakemake.params.transfer):
         student = "/".join(roles["student"])
@@ -43,6 +44,11 @@ with job_log(snakemake.log[0]) as log:
             for r in per_scenario
         ]
         summary += "\n" + text
+        # the figures' and the paper's per-split numbers: every split, the teacher where known
+        rate_rows += [{"student": student} | r for r in c_rates(table)]
+        played = {"base": roles["base"], "finetuned": roles["student"]}
+        played["teacher"] = [roles["teacher"].get(k, "") for k in ("model", "backend", "quant")]
+        pgg_rows += [{"student": student} | r for r in pgg_answers(scores, played)]
     if transfer_rows:
         write_rows(transfer_rows, snakemake.output.transfer)
         figure = transfer_figure(transfer_rows)
@@ -51,5 +57,10 @@ with job_log(snakemake.log[0]) as log:
         figure = Figure(figsize=(4, 1))
         figure.text(0.5, 0.5, "no fine-tuned student plays the dilemma", ha="center")
     figure.savefig(snakemake.output.figure)
+    for rows, out in ((rate_rows, snakemake.output.rates), (pgg_rows, snakemake.output.pgg)):
+        if rows:
+            write_rows(rows, out)
+        else:
+            Path(out).write_text("student\n", encoding="utf-8")
     Path(snakemake.output.summary).write_text(summary, encoding="utf-8")
     log.info("\n%s", summary)

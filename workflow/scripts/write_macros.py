@@ -51,7 +51,8 @@ with job_log(snakemake.log[0]) as log:
     m.experiments_macros(macros, pd.read_csv(i.configs), pd.read_csv(i.turn_taking))
     factor_report.factor_macros(macros, i.factors)
     published_prose.prose_macros_from_files(macros, i, tables)
-    transfer = pd.read_csv(i.transfer[0]) if i.transfer else None
-    transfer_macros(macros, transfer, params.bootstrap)
+    # transfer.csv, transfer_rates.csv, transfer_pgg.csv where a student plays, else none
+    transfer = [pd.read_csv(path) for path in i.transfer] or [None]
+    transfer_macros(macros, transfer[0], params.bootstrap, *transfer[1:])
     macros.write(snakemake.output.macros)
     log.info("%d macros", len(macros))

@@ -20,6 +20,7 @@ beside it, and the flagged scenarios are listed (analysis.dilemma).
 
 from __future__ import annotations
 
+import json
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -182,6 +183,63 @@ def split_rates(table: Table) -> list[dict[str, Any]]:
     return rows
 
 
+def two_proportion_min_p(n1: int, n2: int) -> float | None:
+    """Smallest p the pooled two-proportion z-test can give with samples of n1 and n2: its z^2
+    is the 2 x 2 chi-square, at most N = n1 + n2 (one sample all C, the other all D). Below
+    alpha only from N = 4 on; None without answers on both sides."""
+    if n1 <= 0 or n2 <= 0:
+        return None
+    return math.erfc(math.sqrt(n1 + n2) / math.sqrt(2))
+
+
+def pgg_answers(
+    scores: Sequence[dict], configs: Mapping[str, Sequence[str]]
+) -> list[dict[str, Any]]:
+    """Public-goods answers per role {role: config}: one row per amount given (0-10) with its
+    count, and amount None for the answers the strict parse could not read. Roles that did not
+    play the game have no rows (a synthetic teacher knows only the in-sample rates)."""
+    rows = []
+    for role, config in configs.items():
+        counts: Counter[int | None] = Counter()
+        for r in scores:
+            if [r["model"], r["backend"], r["quant"]] != list(config):
+                continue
+            if r["game"] != "dilemma" or r["experiment"] != "pgg":
+                continue
+            metrics = r["metrics"]
+            value = (json.loads(metrics) if isinstance(metrics, str) else metrics).get(
+                "Cooperation"
+            )
+            amount = None if value is None or math.isnan(value) else round(value / 10)
+            counts[amount] += 1
+        rows += [
+            {"role": role, "amount": a, "count": counts[a]}
+            for a in sorted(counts, key=lambda a: (a is None, a or 0))
+        ]
+    return rows
+
+
+def pgg_stats(rows: Sequence[dict[str, Any]], role: str) -> dict[str, float | int | None]:
+    """A role's public-goods answers: n read, n unread, mean amount and its standard error."""
+    mine = [r for r in rows if r["role"] == role]
+    read = [(int(r["amount"]), int(r["count"])) for r in mine if _number(r["amount"]) is not None]
+    unread = sum(int(r["count"]) for r in mine if _number(r["amount"]) is None)
+    n = sum(c for _, c in read)
+    if n == 0:
+        return {"n": 0, "unread": unread, "mean": None, "se": None}
+    mean = sum(a * c for a, c in read) / n
+    var = sum(c * (a - mean) ** 2 for a, c in read) / (n - 1) if n > 1 else float("nan")
+    return {"n": n, "unread": unread, "mean": mean, "se": math.sqrt(var / n)}
+
+
+def _number(value: object) -> float | None:
+    """A number, or None for a missing or NaN one (a CSV's empty cell)."""
+    if value is None:
+        return None
+    number = float(value)  # type: ignore[arg-type]
+    return None if math.isnan(number) else number
+
+
 def _pct(v: float | None) -> str:
     return "n/a" if v is None or math.isnan(v) else f"{100 * v:.0f}"
 
@@ -257,6 +315,8 @@ def transfer_summary(
 __all__ = [
     "bootstrap_improvement",
     "config_counts",
+    "pgg_answers",
+    "pgg_stats",
     "read_counts",
     "split_rates",
     "teacher_counts_from_file",
@@ -264,4 +324,5 @@ __all__ = [
     "transfer_plan",
     "transfer_roles",
     "transfer_summary",
+    "two_proportion_min_p",
 ]
