@@ -291,7 +291,8 @@ def pgg_figure(
     bar = 0.8 / len(present)
     for i, (role, _, _, colour) in enumerate(present):
         s = stats[role]
-        counts = Counter()
+        n = int(s["n"] or 0)
+        counts: Counter[int] = Counter()
         for r in rows:
             if r["role"] == role and _value(r["amount"]) is not None:
                 counts[int(r["amount"])] += int(r["count"])
@@ -300,7 +301,7 @@ def pgg_figure(
         if s["unread"]:
             label += f", {s['unread']} unread"
         ax.bar(
-            xs, [100 * counts[a] / s["n"] for a in range(11)], width=bar, color=colour,
+            xs, [100 * counts[a] / n for a in range(11)], width=bar, color=colour,
             edgecolor="black", linewidth=0.6, label=label,
         )  # fmt: skip
     absent = [names[role] for role, *_ in ROLES if not stats[role]["n"]]
