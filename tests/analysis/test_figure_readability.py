@@ -6,6 +6,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 from support import ROOT
 
 from clemgrid.analysis import figures, readability
@@ -112,15 +113,33 @@ def published(matrix, scores, joined):
 
     frame = size_statistics.bracket_frame(joined)
     chosen = default_route(scores).nlargest(3, "clemscore")
+    defaults = default_route(scores).sort_values("clemscore", ascending=False, kind="stable")
+    settings = yaml.safe_load((ROOT / "config" / "config.yaml").read_text())["published"]
+    settings = settings["size_statistics"]
+    gam = size_statistics.gam(frame, df=settings["gam_df"])
+    gamm = size_statistics.mixed_spline(frame, df=settings["gamm_df"])
+    tsne = size_statistics.tsne_map(
+        matrix, frame, perplexity=settings["tsne_perplexity"], seed=settings["seed"]
+    )
+    parts = figures.profile_parts(matrix, defaults, 3)
     return {
         "profiles": figures.profile_figure(matrix, chosen, ncols=3, panel=(2.3, 2.0)),
         "size": figures.size_figure(frame, regression.size_frame(joined)),
         "brackets": figures.bracket_figure(frame),
         "dynamics": figures.dynamics_figure(matrix, frame, width=7.0, panel_height=0.95),
+        "smooth": figures.smooth_figure(frame, gam["curve"], gamm["curve"]),
+        "tsne": figures.tsne_figure(tsne),
+        **{f"all_profiles_{i}": part for i, part in enumerate(parts, 1)},
     }
 
 
-@pytest.mark.parametrize("name", ["profiles", "size", "brackets", "dynamics"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "profiles", "size", "brackets", "dynamics", "smooth", "tsne",
+        "all_profiles_1", "all_profiles_2", "all_profiles_3",
+    ],
+)  # fmt: skip
 def test_published_figures_print_readably(published, name):
     figure = published[name]
     scale = readability.printed_scale(figure, *printed(name))

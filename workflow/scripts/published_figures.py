@@ -15,16 +15,10 @@ with job_log(snakemake.log[0]) as log:
     chosen = defaults.set_index("model").loc[snakemake.params.profile_models].reset_index()
     frame = size_statistics.bracket_frame(joined)
     parts = [out.all_profiles_1_pdf, out.all_profiles_2_pdf, out.all_profiles_3_pdf]
-    half = -(-len(defaults) // len(parts))
     built = {
         out.profiles_pdf: figures.profile_figure(matrix, chosen, ncols=3, panel=(2.3, 2.0)),
         out.size_pdf: figures.size_figure(frame, regression.size_frame(joined)),
-        **{
-            pdf: figures.profile_figure(
-                matrix, defaults.iloc[i * half : (i + 1) * half], ncols=3, panel=(2.3, 1.9)
-            )
-            for i, pdf in enumerate(parts)
-        },
+        **dict(zip(parts, figures.profile_parts(matrix, defaults, len(parts)), strict=True)),
         out.brackets_pdf: figures.bracket_figure(frame),
         out.dynamics_pdf: figures.dynamics_figure(matrix, frame, width=7.0, panel_height=0.95),
     }

@@ -123,6 +123,17 @@ def profile_figure(
     return figure
 
 
+def profile_parts(matrix: pd.DataFrame, scores: pd.DataFrame, parts: int = 3) -> list[Figure]:
+    """Every row of ``scores`` in :func:`profile_figure` panels, split evenly over ``parts``
+    figures of three columns; each part is printed a page high (0.88 of the text height), and
+    panels 1.75 in high keep its text at 7 pt or more there."""
+    size = -(-len(scores) // parts)
+    return [
+        profile_figure(matrix, scores.iloc[i * size : (i + 1) * size], ncols=3, panel=(2.3, 1.75))
+        for i in range(parts)
+    ]
+
+
 def size_figure(frame: pd.DataFrame, fit_frame: pd.DataFrame | None = None) -> Figure:
     """Clemscore vs. parameters (log axis), open vs. closed marked, OLS fit with its band.
 
@@ -258,7 +269,7 @@ def smooth_figure(
     """Clemscore vs. parameters (log axis) with the GAM fit and its band, and the GAMM's
     fixed-effect curve where given (curves as :func:`size_statistics.gam` and
     ``mixed_spline`` make them)."""
-    figure = Figure(figsize=(5.2, 3.6), layout="constrained")
+    figure = Figure(figsize=(4.5, 3.3), layout="constrained")  # printed 0.7 of the text width
     ax = figure.subplots()
     ax.fill_between(gam_curve["params_b"], gam_curve["ci_low"], gam_curve["ci_high"], color="0.88")
     ax.plot(
@@ -286,14 +297,14 @@ def smooth_figure(
         Patch(color=BRACKET_COLOURS[i], label=b)
         for i, b in enumerate(frame["bracket"].cat.categories)
     ]
-    ax.legend(handles=handles, fontsize=7, loc="upper left")
+    ax.legend(handles=handles, fontsize=FONT, loc="upper left")
     return figure
 
 
 def tsne_figure(embedding: pd.DataFrame, annotate: int = 6) -> Figure:
     """The t-SNE map (``x``, ``y``) coloured by size bracket, sized by clemscore; the
     ``annotate`` best-scoring models are named."""
-    figure = Figure(figsize=(5.2, 3.9), layout="constrained")
+    figure = Figure(figsize=(4.5, 3.5), layout="constrained")  # printed 0.7 of the text width
     ax = figure.subplots()
     brackets = embedding["bracket"].astype("category")
     for i, bracket in enumerate(brackets.cat.categories):
@@ -309,13 +320,17 @@ def tsne_figure(embedding: pd.DataFrame, annotate: int = 6) -> Figure:
         )
     for _, row in embedding.nlargest(annotate, "clemscore").iterrows():
         ax.annotate(
-            _label(row), (row["x"], row["y"]), fontsize=7, xytext=(4, 3), textcoords="offset points"
+            _label(row),
+            (row["x"], row["y"]),
+            fontsize=FONT,
+            xytext=(4, 3),
+            textcoords="offset points",
         )
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_xlabel("t-SNE 1")
     ax.set_ylabel("t-SNE 2")
-    ax.legend(title="size", fontsize=7, title_fontsize=7, loc="best")
+    ax.legend(title="size", fontsize=FONT, title_fontsize=FONT, loc="best")
     return figure
 
 
