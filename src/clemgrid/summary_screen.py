@@ -360,7 +360,15 @@ def config_block(
         score = f"{row.clemscore:6.2f}{ci}"
         return [label, model + mark, backend, quant, score, _num(row.pct_played), _num(row.quality)]
 
-    header = ["#", "model", "backend", "quant", "clemscore [95 % CI]", "%played", "quality"]
+    header = [
+        "#",
+        "model",
+        "backend",
+        "quant",
+        f"clemscore [{settings.percent()} % CI]",
+        "%played",
+        "quality",
+    ]
     table, heads = [header], {}
     for group, extra in zip(groups, refs, strict=True):
         games = group[0].games

@@ -1,4 +1,4 @@
-"""Small statistics on choice proportions (seed 004's C-rates), with no dependency beyond math.
+"""Small statistics on choice proportions (seed 004's C-rates).
 
 Wilson intervals stay inside [0, 1] and behave at rates near 0 or 1, where the 7B models'
 C-rates (70-90 %) and some teachers' sit; the normal approximation does not.
@@ -9,13 +9,23 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-Z95 = 1.959963984540054  # the 97.5 % quantile of the standard normal
+from scipy.stats import norm
+
+from clemgrid.analysis import settings
 
 
-def wilson(k: int, n: int, z: float = Z95) -> tuple[float, float]:
-    """Wilson score interval of k successes in n trials; (0, 1) when n == 0."""
+def z_level() -> float:
+    """The two-sided normal quantile of :data:`settings.LEVEL` (1.96 at 95 %), read at call
+    time so a changed level reaches every interval."""
+    return float(norm.ppf(1 - settings.interval_alpha() / 2))
+
+
+def wilson(k: int, n: int, z: float | None = None) -> tuple[float, float]:
+    """Wilson score interval of k successes in n trials (at :data:`settings.LEVEL` unless a
+    quantile ``z`` is given); (0, 1) when n == 0."""
     if n <= 0:
         return 0.0, 1.0
+    z = z_level() if z is None else z
     p = k / n
     denominator = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denominator

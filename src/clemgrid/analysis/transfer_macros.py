@@ -108,12 +108,16 @@ def transfer_macros(
     for role, stem in zip(ROLES, ("Base", "Student", "Teacher"), strict=True):
         r = rates[role]
         macros.number(f"TransferRate{stem}", 100 * r["rate"], digits=1, note="C-rate %")
-        macros.add(f"TransferRate{stem}CI", _ci(100 * r["low"], 100 * r["high"]), "Wilson 95 %")
+        macros.add(
+            f"TransferRate{stem}CI",
+            _ci(100 * r["low"], 100 * r["high"]),
+            f"Wilson {settings.percent()} %",
+        )
     macros.number("TransferMean", summary["mean"], digits=1, note="improvement %")
     macros.number("TransferMedian", summary["median"], digits=1)
     mean_ci, median_ci = boot["mean_ci"] or (None, None), boot["median_ci"] or (None, None)
-    macros.add("TransferMeanCI", _ci(*mean_ci), "bootstrap percentile 95 %")
-    macros.add("TransferMedianCI", _ci(*median_ci), "bootstrap percentile 95 %")
+    macros.add("TransferMeanCI", _ci(*mean_ci), f"bootstrap percentile {settings.percent()} %")
+    macros.add("TransferMedianCI", _ci(*median_ci), f"bootstrap percentile {settings.percent()} %")
     macros.integer("TransferResamples", bootstrap["resamples"])
     macros.integer("TransferFlagged", len(summary["flagged"]))
     macros.text("TransferFlaggedNames", ", ".join(summary["flagged"]) or "none")
@@ -187,7 +191,9 @@ def per_split_macros(
             r = rates.get(role)
             value = None if r is None else 100 * r["rate"]
             ci = None if r is None else (100 * r["low"], 100 * r["high"])
-            macros.add(f"{stem}Rate{name}", percent_ci(value, ci), "C-rate, Wilson 95 %")
+            macros.add(
+                f"{stem}Rate{name}", percent_ci(value, ci), f"C-rate, Wilson {settings.percent()} %"
+            )
         macros.integer(f"{stem}Scenarios", len(cells))
         rows = frame[frame["split"] == split]
         taught = {k: v for k, v in cells.items() if "teacher" in v}

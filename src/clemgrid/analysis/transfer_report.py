@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from clemgrid.analysis import settings
 from clemgrid.analysis.dilemma import (
     MIN_GAP,
     Counts,
@@ -128,7 +129,7 @@ def teacher_counts_from_file(path: str, role: str) -> dict[tuple[str, str], Coun
 
 
 def bootstrap_improvement(
-    table: Table, n_boot: int = 2000, seed: int = 0, level: float = 0.95
+    table: Table, n_boot: int = 2000, seed: int = 0, level: float | None = None
 ) -> dict[str, dict[str, tuple[float, float] | None]]:
     """Per split: percentile CIs of the mean and median improvement (on counts, the paper's
     formula) over scenarios and samples; None where no resample had a defined improvement."""
@@ -137,7 +138,7 @@ def bootstrap_improvement(
     for (split, _), roles in table.items():
         by_split.setdefault(split, []).append(roles)
     out: dict[str, dict[str, tuple[float, float] | None]] = {}
-    alpha = (1 - level) / 2
+    alpha = settings.interval_alpha(level) / 2
     for split, cells in by_split.items():
         means, medians = [], []
         n = np.array([[c[r].n for r in ("base", "finetuned", "teacher")] for c in cells])
@@ -169,7 +170,7 @@ def _interval(values: list[float], alpha: float) -> tuple[float, float] | None:
 
 
 def split_rates(table: Table) -> list[dict[str, Any]]:
-    """Per split and role: pooled C-rate with its Wilson 95 % interval."""
+    """Per split and role: pooled C-rate with its Wilson interval (settings.LEVEL)."""
     pooled: dict[tuple[str, str], list[int]] = {}
     for (split, _), roles in table.items():
         for role, c in roles.items():
@@ -278,8 +279,9 @@ def transfer_summary(
         + ("" if roles.get("base_same_backend") else " (the only base config that plays it)"),
         f"  teacher {label}",
         *([f"    ({note}"] if note else []),
-        "  C-rate % [Wilson 95 % CI]; improvement % (the paper's formula, on rates) with bootstrap",
-        "  95 % CIs over scenarios and samples; scn = scenarios in the split",
+        f"  C-rate % [Wilson {settings.percent()} % CI]; improvement % (the paper's formula, on "
+        "rates) with bootstrap",
+        f"  {settings.percent()} % CIs over scenarios and samples; scn = scenarios in the split",
         f"{'split':<11} {'scn':>3} {'base':>14} {'student':>14} {'teacher':>14} "
         f"{'mean impr [CI]':>19} {'median [CI]':>17}",
     ]
