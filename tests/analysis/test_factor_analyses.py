@@ -110,6 +110,20 @@ def test_published_frame_and_per_game_ols(published, matrix):
     assert tables["per_game_size"]["p_holm"].to_numpy() == pytest.approx(holm)
 
 
+def test_size_replication_row_matches_the_sensitivity_table(published, joined):
+    """The factor frame (characteristics by name) and the size analyses (the join) reach the
+    same models with a parameter count, so the replication row equals the sensitivity table's
+    'all joinable models' fit."""
+    from clemgrid.analysis import size_sensitivity
+
+    row = published[1]["size"].iloc[0]
+    every = size_sensitivity.sensitivity(joined, set()).set_index("key").loc["all"]
+    assert row["n"] == every["n"] == 39
+    assert row["slope"] == pytest.approx(every["slope"])
+    assert row["r2"] == pytest.approx(every["r2"])
+    assert 0 < row["anova_p"] < 1 and 0 < row["kruskal_p"] < 1 and 0 < row["eta2"] < 1
+
+
 def test_results_csv_replication(published):
     clemscore, matrix = fa.results_scores(RESULTS_CSV)
     assert len(clemscore) == 68 and not clemscore["model"].str.endswith("-t0.0").any()
@@ -149,7 +163,7 @@ def test_macros_follow_the_numbers(published, tmp_path, monkeypatch):
     )
     paths = {"stability": stable}
     paths |= {k: tables[k].assign(dataset="scores") for k in tables if k != "dropped"}
-    for key in ("tests", "groups", "per_game_size", "per_game_factors", "correlations"):
+    for key in ("tests", "groups", "size", "per_game_size", "per_game_factors", "correlations"):
         paths[key] = pd.concat([paths[key], paths[key].assign(dataset="results")])
     paths["data"] = pd.DataFrame(
         [
@@ -172,3 +186,11 @@ def test_macros_follow_the_numbers(published, tmp_path, monkeypatch):
     strict = Macros()
     factor_report.factor_macros(strict, files)
     assert strict["FactorCommercialVerdict"] == "do not differ detectably"
+    assert macros.flags["ResultsAllSelfPlay"][0] and macros.flags["ResultsMostlyShared"][0]
+    assert strict["FactorRhoReading"].startswith("No pair of games")
+
+
+def test_the_correlation_sentence_follows_the_count_of_significant_pairs():
+    assert factor_report.rho_reading(21, 21).startswith("Every pair")
+    assert factor_report.rho_reading(0, 21).startswith("No pair")
+    assert "some others and not in others" in factor_report.rho_reading(7, 21)

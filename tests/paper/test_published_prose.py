@@ -272,6 +272,7 @@ def test_altered_data_change_the_sentences_and_verdicts(inputs):
     assert changed["access route effect of about 5 points"].verdict == pp.HOLDS
     assert other["ClaimAbstractSentence"] != m["ClaimAbstractSentence"]
     assert other["ClaimsHoldList"] != m["ClaimsHoldList"]
+    assert m.flags["ClaimsRunsOpen"][0]  # the 8-bit and 4-bit claims stay undecided
 
 
 def test_factor_sentences_follow_the_models():

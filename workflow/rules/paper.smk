@@ -38,7 +38,7 @@ rule macros:
         transfer=dilemma_transfer_table,
         factors=[
             rules.factor_analyses.output[key]
-            for key in ("data", "settings", "groups", "tests", "pairwise")
+            for key in ("data", "settings", "groups", "tests", "pairwise", "size")
             + ("per_game_size", "per_game_factors", "correlations", "stability")
             + ("tsne",)
         ],

@@ -362,6 +362,7 @@ rule factor_analyses:
             labels={"table": "factor tests"},
         ),
         pairwise="results/analysis/factors/pairwise.csv",
+        size="results/analysis/factors/size.csv",
         per_game_size="results/analysis/factors/per_game_size.csv",
         per_game_factors="results/analysis/factors/per_game_factors.csv",
         correlations="results/analysis/factors/correlations.csv",

@@ -34,6 +34,7 @@ from clemgrid.analysis import settings
 from clemgrid.analysis.characteristics import read_characteristics, read_mapping
 from clemgrid.analysis.published import GAMES
 from clemgrid.analysis.routes import default_route
+from clemgrid.analysis.size_sensitivity import FORMULA, SLOPE, bracket_tests
 from clemgrid.analysis.size_statistics import size_bracket
 
 FACTORS = {
@@ -256,6 +257,33 @@ def game_frame(frame: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
     return frame.merge(scores, left_on="model", right_index=True, how="left")
 
 
+def size_tests(frame: pd.DataFrame) -> pd.DataFrame:
+    """The headline size analyses on one data set, for replication: the OLS slope of clemscore
+    on log10 params over every model with a count, and the bracket ANOVA (eta squared), Welch
+    ANOVA and Kruskal-Wallis over the same models. One row."""
+    sized = frame.dropna(subset=[SLOPE, "clemscore"])
+    fit = smf.ols(FORMULA, sized).fit()
+    ci = fit.conf_int(settings.interval_alpha()).loc[SLOPE]
+    brackets = bracket_tests(sized).set_index("key")
+    return pd.DataFrame(
+        [
+            {
+                "n": int(fit.nobs),
+                "brackets": sized["bracket"].nunique(),
+                "slope": float(fit.params[SLOPE]),
+                "slope_ci_low": float(ci[0]),
+                "slope_ci_high": float(ci[1]),
+                "slope_p": float(fit.pvalues[SLOPE]),
+                "r2": float(fit.rsquared),
+                "anova_p": brackets.loc["anova", "p"],
+                "eta2": brackets.loc["anova", "effect_size"],
+                "welch_p": brackets.loc["welch", "p"],
+                "kruskal_p": brackets.loc["kruskal", "p"],
+            }
+        ]
+    )
+
+
 def per_game_size(frame: pd.DataFrame, games: Sequence[str]) -> pd.DataFrame:
     """OLS of each game's score on log10 params (models with a count); Holm over the games."""
     rows = []
@@ -355,6 +383,7 @@ def analyse(
         "groups": pd.concat([group_summary(frame, f, min_group=min_group) for f in factors]),
         "tests": factor_tests(frame, factors, min_group=min_group),
         "pairwise": pd.concat([pairwise(frame, f, min_group=min_group) for f in factors]),
+        "size": size_tests(frame),
         "per_game_size": per_game_size(with_games, games),
         "per_game_factors": per_game_factors(with_games, games, factors, min_group),
         "correlations": game_correlations(game_scores(matrix, default_route(clemscore))),

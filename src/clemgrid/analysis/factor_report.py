@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from clemgrid.analysis import render, settings
+from clemgrid.analysis import latex, render, settings
 from clemgrid.analysis.factor_analyses import FACTORS, correlation_matrix
 from clemgrid.analysis.factor_maps import COLOURINGS
 from clemgrid.analysis.latex import (
@@ -236,6 +236,18 @@ def _names(values: Iterable[str]) -> str:
     return ", ".join(items) if items else "none"
 
 
+def rho_reading(significant: int, pairs: int) -> str:
+    """What the count of Holm-significant game-pair correlations says about the games."""
+    if pairs and significant == pairs:
+        return "Every pair of games ranks the models alike beyond chance."
+    if significant == 0:
+        return "No pair of games ranks the models alike beyond chance at this number of models."
+    return (
+        "The games thus do not measure one ability each to the same degree: a model's rank "
+        "in one game predicts its rank in some others and not in others."
+    )
+
+
 def factor_macros(macros: Macros, paths: Sequence[str | Path]) -> None:
     """The factor section's numbers and verdicts from the rule's CSVs (named by file stem)."""
     t = {Path(p).stem: pd.read_csv(p) for p in paths}
@@ -249,6 +261,13 @@ def factor_macros(macros: Macros, paths: Sequence[str | Path]) -> None:
     macros.integer("ResultsShared", data.loc["results", "shared"], "models in both files")
     macros.integer("ResultsSharedIdentical", data.loc["results", "shared_identical"])
     macros.number("ResultsSharedMaxDifference", data.loc["results", "shared_max_difference"])
+    self_play = data.loc["results", "self_play"] == data.loc["results", "rows"]
+    macros.flag("ResultsAllSelfPlay", self_play, "results.csv has no cross-play pair")
+    macros.flag(
+        "ResultsMostlyShared",
+        2 * data.loc["results", "shared_identical"] > data.loc["results", "shared"],
+        "most shared models have the same clemscore in both files",
+    )
     macros.flag(
         "ResultsSharedSame",
         data.loc["results", "shared_identical"] == data.loc["results", "shared"],
@@ -317,6 +336,23 @@ def factor_macros(macros: Macros, paths: Sequence[str | Path]) -> None:
         for factor in FACTORS:
             rows = factors[(factors["factor"] == factor) & (factors["kw_p_holm"] < settings.ALPHA)]
             macros.text(f"{stem}{camel(factor)}Games", _names(rows["game"]), "Holm < ALPHA")
+    size_rows = t["size"].set_index("dataset")
+    for dataset, stem in STEMS.items():
+        r = size_rows.loc[dataset]
+        macros.integer(f"{stem}SizeN", r["n"], f"{dataset}: models with a parameter count")
+        macros.number(f"{stem}SizeSlope", r["slope"], note="clemscore per tenfold params")
+        macros.add(
+            f"{stem}SizeSlopeCI",
+            f"[{latex.number(r['slope_ci_low'], 2)}, {latex.number(r['slope_ci_high'], 2)}]",
+        )
+        macros.number(f"{stem}SizeRTwo", r["r2"])
+        macros.p(f"{stem}SizeSlopeP", r["slope_p"])
+        macros.p(f"{stem}BracketAnovaP", r["anova_p"], "bracket ANOVA")
+        macros.number(f"{stem}BracketEta", r["eta2"], note="eta squared")
+        macros.p(f"{stem}BracketWelchP", r["welch_p"])
+        macros.p(f"{stem}BracketKruskalP", r["kruskal_p"])
+    verdicts = [_significant(size_rows.loc[d, "slope_p"]) for d in STEMS]
+    macros.flag("ReplicationSizeAgrees", len(set(verdicts)) == 1, "slope verdict replicates")
     corr = t["correlations"]
     for dataset, stem in STEMS.items():
         off = corr[(corr["dataset"] == dataset) & (corr["game1"] < corr["game2"])]
@@ -326,7 +362,9 @@ def factor_macros(macros: Macros, paths: Sequence[str | Path]) -> None:
         macros.number(f"{stem}RhoMax", high["rho"], note=f"{high['game1']} vs {high['game2']}")
         macros.text(f"{stem}RhoMaxPair", f"{high['game1']} and {high['game2']}")
         macros.integer(f"{stem}RhoPairs", len(off))
-        macros.integer(f"{stem}RhoSignificant", int((off["p_holm"] < settings.ALPHA).sum()))
+        significant = int((off["p_holm"] < settings.ALPHA).sum())
+        macros.integer(f"{stem}RhoSignificant", significant)
+        macros.text(f"{stem}RhoReading", rho_reading(significant, len(off)))
         macros.integer(f"{stem}RhoNMin", off["n"].min())
         macros.integer(f"{stem}RhoNMax", off["n"].max())
     stable = t["stability"]

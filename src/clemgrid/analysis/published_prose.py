@@ -706,6 +706,8 @@ def prose_macros(
         macros.integer(f"Claims{name}", len(claims), f"claims: {name.lower()}")
         macros.add(f"Claims{name}List", latex.escape(_list(f"``{c}''" for c in claims)))
     macros.add("ClaimAbstractSentence", abstract_sentence(*verdicts[4:]), "route and quant")
+    open_runs = any(v.verdict == NOT_ESTABLISHED for v in verdicts[4:])
+    macros.flag("ClaimsRunsOpen", open_runs, "a route or quantisation claim left undecided?")
     return verdicts
 
 
