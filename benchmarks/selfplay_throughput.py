@@ -123,8 +123,8 @@ def child(spec: dict[str, Any]) -> dict[str, Any]:
             batch_size=spec["batch_size"],
         )
         play_s, cpu_s = time.perf_counter() - wall, time.process_time() - cpu
+        pool = getattr(backend_obj, "_batched", None)  # closing the backend drops it
     records.write_table(result.turns, records.TURN_SCHEMA, spec["transcripts"])
-    pool = getattr(backend_obj, "_batched", None)
     return {
         "prompt_tokens_reused": getattr(pool, "prompt_tokens_reused", 0),
         "episodes": len(instances),

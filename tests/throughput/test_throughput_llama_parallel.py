@@ -1,4 +1,6 @@
-"""llama.cpp multi-sequence decoding (`parallel: N`) gives exactly the sequential path's outputs."""
+"""llama.cpp multi-sequence decoding (`parallel: N`) gives exactly the sequential path's outputs,
+with either engine (`legacy`: shared decode steps; `batched`: prompts evaluated together and
+prefixes reused), against the one-sequence legacy path."""
 
 from __future__ import annotations
 
@@ -21,11 +23,12 @@ MODEL, QUANT = "SmolLM2-135M-Instruct", "Q4_1"
 KEYS = {"model": MODEL, "backend": "llama_cpp", "quant": QUANT}
 
 
-def config(parallel: int) -> PlayConfig:
+def config(parallel: int, engine: str | None = None) -> PlayConfig:
+    """The registry's llama_cpp entry at `parallel`, with its engine or `engine`."""
     models = yaml.safe_load((ROOT / "config" / "models.yaml").read_text())
     entry = yaml.safe_load((ROOT / "config" / "backends.yaml").read_text())["llama_cpp"]
-    entry = {**entry, "options": {**entry["options"], "parallel": parallel}}
-    return PlayConfig(MODEL, "llama_cpp", QUANT, models[MODEL], entry)
+    options = {**entry["options"], "parallel": parallel, **({"engine": engine} if engine else {})}
+    return PlayConfig(MODEL, "llama_cpp", QUANT, models[MODEL], {**entry, "options": options})
 
 
 def taboo_chats() -> list[list[dict[str, str]]]:
@@ -45,13 +48,13 @@ def taboo_chats() -> list[list[dict[str, str]]]:
 
 @pytest.fixture(scope="module")
 def sequential():
-    with LlamaCppBackend(config(1)) as backend:
+    with LlamaCppBackend(config(1, "legacy")) as backend:
         yield backend
 
 
-@pytest.fixture(scope="module")
-def parallel():
-    with LlamaCppBackend(config(2)) as backend:
+@pytest.fixture(scope="module", params=["legacy", "batched"])
+def parallel(request):
+    with LlamaCppBackend(config(2, request.param)) as backend:
         yield backend
 
 

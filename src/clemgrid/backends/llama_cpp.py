@@ -14,9 +14,9 @@ time, in the same `n_batch` chunks as the sequential path: only decode steps are
 every sequence sees the KV cells, positions and chunking it would see alone, and greedy (and
 seeded) outputs are identical to the sequential path (tests/throughput).
 
-With `engine: batched` (opt-in; `legacy`, the path above, is the default until the batched
-engine is benchmarked on a quiet machine: benchmarks/README.md) a batch goes through `llama_batched.BatchedLlama`
-instead: prompt pieces of several sequences share `llama_decode` calls too, and each of
+With `engine: batched` (the default since its benchmark on a quiet machine, benchmarks/README.md:
+as fast on single-turn games, faster on multi-turn ones; `legacy` is the path above) a batch
+goes through `llama_batched.BatchedLlama` instead: prompt pieces of several sequences share `llama_decode` calls too, and each of
 `slots` KV streams keeps the prompt it last evaluated, so a turn that extends an earlier
 turn's conversation evaluates only its new tokens. It gives the sequential path's outputs bit
 for bit as well (why: that module's docstring; tests/throughput); the benchmarks compare the
@@ -51,12 +51,12 @@ class LlamaCppBackend(Backend):
         """`options` of the backend entry are passed to `llama_cpp.Llama` (n_ctx, n_threads,
         n_batch, n_gpu_layers, ...); n_ctx defaults to the model's `chat.context_size`, seed to
         0 and verbose to off. Ours: `parallel` (default 1), sequences decoded together; `engine`
-        (`legacy`, the default, or `batched`); `slots` (default 2 x parallel), KV streams the
+        (`batched`, the default, or `legacy`); `slots` (default 2 x parallel), KV streams the
         batched engine keeps between batches for prefix reuse (about n_ctx x 23 KB each for
         SmolLM2-135M)."""
         options = {"seed": 0, "verbose": False, **(cfg.backend_entry.get("options") or {})}
         self.parallel = int(options.pop("parallel", 1))
-        self.engine = str(options.pop("engine", "legacy"))
+        self.engine = str(options.pop("engine", "batched"))
         # KV streams kept between batches: two per live episode (one per player) by default.
         self.slots = int(options.pop("slots", 2 * self.parallel))
         if self.engine not in {"batched", "legacy"}:
