@@ -103,6 +103,7 @@ def transfer_macros(
     macros.text("TransferTeacher", teacher)
     macros.text("TransferSplit", split.replace("_", " "))
     macros.integer("TransferScenarios", len(frame))
+    macros.text("TransferScenarioWord", "scenario" if len(frame) == 1 else "scenarios")
     macros.integer("TransferSamples", int(frame["n_finetuned"].min()), "answers per scenario")
     macros.integer("TransferTeacherN", int(frame["n_teacher"].min()), "teacher answers")
     for role, stem in zip(ROLES, ("Base", "Student", "Teacher"), strict=True):
