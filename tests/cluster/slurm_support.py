@@ -132,9 +132,11 @@ def slurm_run_id(output: str) -> str:
 
 FAKE_COMMANDS = {
     # Every sbatch call is recorded (one JSON list of arguments per line) and refused, so
-    # nothing runs; the plugin then reports the call and Snakemake retries the job.
+    # nothing runs; the plugin then reports the call and Snakemake retries the job. The line
+    # goes out in one write: print's buffered writes of a line over 8 KB interleaved with a
+    # concurrent call's in the appended file.
     "sbatch": f"""#!/bin/sh
-"{sys.executable}" -c 'import json, sys; print(json.dumps(sys.argv[1:]))' "$@" >>"$FAKE_SLURM_DIR/sbatch.jsonl"
+"{sys.executable}" -c 'import json, os, sys; os.write(1, (json.dumps(sys.argv[1:]) + "\\n").encode())' "$@" >>"$FAKE_SLURM_DIR/sbatch.jsonl"
 echo "sbatch: error: Batch job submission failed: refused by the test's fake sbatch" >&2
 exit 1
 """,
