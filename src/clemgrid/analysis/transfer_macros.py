@@ -85,17 +85,7 @@ def transfer_macros(
     split = frame["split"].iloc[0]
     frame = frame[frame["split"] == split]
     table = _table(frame)
-    summary = summarize(
-        [
-            {
-                "split": split,
-                "scenario": s,
-                "improvement": None if pd.isna(i) else float(i),
-                "flag": f if isinstance(f, str) else "",
-            }
-            for s, i, f in zip(frame["scenario"], frame["improvement"], frame["flag"], strict=True)
-        ]
-    )[0]
+    summary = _summary(split, frame)
     boot = bootstrap_improvement(table, bootstrap["resamples"], bootstrap["seed"])[split]
     rates = {r["role"]: r for r in split_rates(table)}
     macros.text("TransferStudent", student)
