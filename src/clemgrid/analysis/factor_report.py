@@ -227,10 +227,6 @@ def tsne_grid_figure(grid: pd.DataFrame, seed: int) -> Figure:
 STEMS = {"scores": "Factor", "results": "Replication"}
 
 
-def _significant(p: Any) -> bool:
-    return bool(pd.notna(p) and float(p) < settings.ALPHA)
-
-
 def _names(values: Iterable[str]) -> str:
     items = [str(v) for v in values]
     return ", ".join(items) if items else "none"
@@ -286,10 +282,10 @@ def factor_macros(macros: Macros, paths: Sequence[str | Path]) -> None:
             macros.p(f"{name}WelchP", r.welch_p)
             macros.p(f"{name}AnovaP", r.anova_p)
             macros.number(f"{name}Eta", r.eta2, note="eta squared")
-            verdict = "differ" if _significant(r.kw_p) else "do not differ detectably"
+            verdict = "differ" if settings.rejects(r.kw_p) else "do not differ detectably"
             macros.add(f"{name}Verdict", verdict, "Kruskal-Wallis p vs ALPHA")
     scores = tests[tests["dataset"] == "scores"].set_index("factor")
-    verdicts = scores[["kw_p", "welch_p", "anova_p"]].map(_significant)
+    verdicts = scores[["kw_p", "welch_p", "anova_p"]].map(settings.rejects)
     split = [f for f in scores.index if verdicts.loc[f].nunique() > 1]
     macros.text("FactorTestsDisagree", _names(FACTORS[f] for f in split), "tests' verdicts differ")
     macros.flag("FactorTestsAgree", not split, "KW, Welch and ANOVA agree on every factor")
@@ -298,7 +294,7 @@ def factor_macros(macros: Macros, paths: Sequence[str | Path]) -> None:
         f
         for f in scores.index
         if f in results.index
-        and _significant(scores.loc[f, "kw_p"]) == _significant(results.loc[f, "kw_p"])
+        and settings.rejects(scores.loc[f, "kw_p"]) == settings.rejects(results.loc[f, "kw_p"])
     ]
     macros.text("ReplicationAgree", _names(FACTORS[f] for f in agree))
     macros.text("ReplicationDisagree", _names(FACTORS[f] for f in scores.index if f not in agree))
@@ -351,7 +347,7 @@ def factor_macros(macros: Macros, paths: Sequence[str | Path]) -> None:
         macros.number(f"{stem}BracketEta", r["eta2"], note="eta squared")
         macros.p(f"{stem}BracketWelchP", r["welch_p"])
         macros.p(f"{stem}BracketKruskalP", r["kruskal_p"])
-    verdicts = [_significant(size_rows.loc[d, "slope_p"]) for d in STEMS]
+    verdicts = [settings.rejects(size_rows.loc[d, "slope_p"]) for d in STEMS]
     macros.flag("ReplicationSizeAgrees", len(set(verdicts)) == 1, "slope verdict replicates")
     corr = t["correlations"]
     for dataset, stem in STEMS.items():

@@ -46,10 +46,6 @@ class Verdict(NamedTuple):
     reason: str
 
 
-def _significant(p: object) -> bool:
-    return bool(pd.notna(p) and float(p) < settings.ALPHA)  # type: ignore[arg-type]
-
-
 def _p(p: object) -> str:
     return latex.p_relation(p)
 
@@ -74,7 +70,7 @@ def _bracket(name: str) -> str:
 
 def anova_verdict(p: float) -> str:
     """What the bracket ANOVA finds, as the verb phrase of "A one-way ANOVA ..."."""
-    if _significant(p):
+    if settings.rejects(p):
         return "finds that the brackets differ"
     return "finds no significant difference between the brackets"
 
@@ -332,7 +328,7 @@ def taboo_clause(per_game: pd.DataFrame) -> str:
     if len(rows) < 2:
         return "."
     played, quality = rows.loc["pct_played"], rows.loc["quality"]
-    if not _significant(played["slope_p"]) and _significant(quality["slope_p"]):
+    if not settings.rejects(played["slope_p"]) and settings.rejects(quality["slope_p"]):
         return (
             ": small models already follow the format, but describe and guess less well"
             " (only the quality slope is significant)."
@@ -472,9 +468,9 @@ def size_claim(sensitivity: pd.DataFrame) -> Verdict:
         f" {_num(open_['slope'])} over the {int(open_['n'])} open-weights models"
         f" ({_p(open_['slope_p'])})"
     )
-    if not _significant(stated["slope_p"]):
+    if not settings.rejects(stated["slope_p"]):
         return Verdict("size matters", NOT_ESTABLISHED, reason)
-    if not (loo_all and _significant(open_["slope_p"])):
+    if not (loo_all and settings.rejects(open_["slope_p"])):
         return Verdict("size matters", QUALIFIED, reason + "; not significant in every variant")
     if open_["slope"] < every["slope_ci_low"]:
         return Verdict(
@@ -513,7 +509,7 @@ def top_claim(
         caveats.append(
             f"{int(top['n_estimated'])} of the {int(top['n'])} top-bracket sizes are estimates"
         )
-    if not _significant(gamm["p"]):
+    if not settings.rejects(gamm["p"]):
         caveats.append(f"with family intercepts a straight line is not rejected ({_p(gamm['p'])})")
     if caveats:
         return Verdict(claim, QUALIFIED, reason + "; but " + "; ".join(caveats))
@@ -529,7 +525,7 @@ def data_claim(coefficients: pd.DataFrame, inherited: int, spread: float) -> Ver
         f"training-token coefficient {_num(tokens['estimate'])} ({_p(tokens['p'])}) beside size;"
         f" models sharing a base model spread over up to {_num(spread)} points"
     )
-    if not _significant(tokens["p"]):
+    if not settings.rejects(tokens["p"]):
         verdict = QUALIFIED if spread > 2 * MARGIN else NOT_ESTABLISHED
         return Verdict(claim, verdict, reason + " (the coefficient is not significant)")
     if inherited:
@@ -543,7 +539,9 @@ def family_claim(robust: pd.DataFrame, family_p: float | None) -> Verdict:
     """ "Families differ": the random family intercept beside size and the rank test between
     families (the factor analysis)."""
     lrt = _row(robust, "family_lrt")
-    tests = [_significant(lrt["p"])] + ([_significant(family_p)] if family_p is not None else [])
+    tests = [settings.rejects(lrt["p"])] + (
+        [settings.rejects(family_p)] if family_p is not None else []
+    )
     reason = f"likelihood-ratio test of a family intercept beside size {_p(lrt['p'])}"
     if family_p is not None:
         reason += f", Kruskal-Wallis between families {_p(family_p)}"

@@ -7,6 +7,8 @@ intervals, headers and notes together.
 
 from __future__ import annotations
 
+import pandas as pd
+
 ALPHA = 0.05
 """Significance level of every test decision (a test rejects where p < ALPHA)."""
 
@@ -23,3 +25,8 @@ def interval_alpha(level: float | None = None) -> float:
 def percent(level: float | None = None) -> str:
     """An interval level in percent as text, ``"95"`` for 0.95 (headers, notes, labels)."""
     return f"{100 * (LEVEL if level is None else level):g}"
+
+
+def rejects(p: object) -> bool:
+    """Does a test with p-value ``p`` reject at :data:`ALPHA`? A missing p (None, NaN) does not."""
+    return bool(pd.notna(p) and float(p) < ALPHA)  # type: ignore[arg-type]
