@@ -9,7 +9,7 @@ from the data is escaped; missing numbers print as ``--``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, Literal
 
 import pandas as pd
@@ -31,6 +31,14 @@ def number(value: Any, digits: int = 2) -> str:
     if text.startswith("-") and float(text) != 0:
         return "$-$" + text[1:]
     return text.lstrip("-")
+
+
+def series(items: Iterable[str], word: str = "and") -> str:
+    """``a, b and c`` (``word`` before the last item); ``none`` for no items."""
+    items = list(items)
+    if not items:
+        return "none"
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {word} " + items[-1]
 
 
 def integer(value: Any) -> str:

@@ -12,7 +12,7 @@ conclusion; ``tests/paper/test_published_prose.py`` feeds altered data.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -52,13 +52,6 @@ def _p(p: object) -> str:
 
 def _num(value: object, digits: int = 2) -> str:
     return latex.number(value, digits)
-
-
-def _list(items: Iterable[str]) -> str:
-    items = list(items)
-    if not items:
-        return "none"
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _bracket(name: str) -> str:
@@ -309,13 +302,13 @@ def per_game_sentence(per_game: pd.DataFrame, n_models: int) -> str:
         " games"
     )
     if len(quality_more):
-        text += f" ({latex.escape(_list(sorted(quality_more)))})"
+        text += f" ({latex.escape(latex.series(sorted(quality_more)))})"
     quality = per_game[per_game["metric"] == "quality"]
     few = quality[quality["n"] < n_models / 2]
     if len(few):
         items = [f"{latex.escape(r.game)} ({r.n})" for r in few.itertuples()]
         text += (
-            f"; in {_list(items)} fewer than half of the {n_models} models have a played"
+            f"; in {latex.series(items)} fewer than half of the {n_models} models have a played"
             " episode, so the quality slope rests on few points"
         )
     return text + "."
@@ -702,7 +695,7 @@ def prose_macros(
     macros.integer("ClaimsTotal", len(verdicts))
     for name, claims in groups.items():
         macros.integer(f"Claims{name}", len(claims), f"claims: {name.lower()}")
-        macros.add(f"Claims{name}List", latex.escape(_list(f"``{c}''" for c in claims)))
+        macros.add(f"Claims{name}List", latex.escape(latex.series(f"``{c}''" for c in claims)))
     macros.add("ClaimAbstractSentence", abstract_sentence(*verdicts[4:]), "route and quant")
     open_runs = any(v.verdict == NOT_ESTABLISHED for v in verdicts[4:])
     macros.flag("ClaimsRunsOpen", open_runs, "a route or quantisation claim left undecided?")

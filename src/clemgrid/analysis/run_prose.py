@@ -29,11 +29,6 @@ def _count(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n == 1 else (many or one + 's')}"
 
 
-def _list(items: Iterable[str]) -> str:
-    items = list(items)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def absent_experiments(ran: dict[str, bool]) -> str:
     """The experiments of ``config/experiments.yaml`` this build did not run, named once (their
     subsections are left out rather than shown empty); "" where all ran."""
@@ -41,7 +36,7 @@ def absent_experiments(ran: dict[str, bool]) -> str:
     if not absent:
         return ""
     return (
-        f"This build did not run {_list(absent)} (\\texttt{{make experiments}}, "
+        f"This build did not run {latex.series(absent)} (\\texttt{{make experiments}}, "
         "\\texttt{config/experiments.yaml}); "
         f"{'its subsection is' if len(absent) == 1 else 'their subsections are'} left out."
     )

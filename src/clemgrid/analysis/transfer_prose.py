@@ -76,23 +76,19 @@ def split_sentence(
     )
 
 
-def _joined(items: Sequence[str], word: str = "and") -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {word} " + items[-1]
-
-
 def _role_dependence(role: str, factors: Mapping[str, bool | None]) -> str:
     found = [f"the {f}" for f, rejects in factors.items() if rejects]
     clear = [f"the {f}" for f, rejects in factors.items() if rejects is False]
     untested = [f"the {f}" for f, rejects in factors.items() if rejects is None]
     if found:
-        text = "varies with " + ("both " if len(found) > 1 else "") + _joined(found)
-        text += f" but not measurably with {_joined(clear, 'or')}" if clear else ""
+        text = "varies with " + ("both " if len(found) > 1 else "") + latex.series(found)
+        text += f" but not measurably with {latex.series(clear, 'or')}" if clear else ""
     elif clear:
-        text = f"does not vary measurably with {_joined(clear, 'or')}"
+        text = f"does not vary measurably with {latex.series(clear, 'or')}"
     else:
         text = "cannot be tested"
     if untested and (found or clear):
-        text += f" (untestable at this $n$ for {_joined(untested)})"
+        text += f" (untestable at this $n$ for {latex.series(untested)})"
     return f"the {role}'s C-rate {text}"
 
 
