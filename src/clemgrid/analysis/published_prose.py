@@ -21,6 +21,7 @@ import pandas as pd
 
 from clemgrid.analysis import latex, settings
 from clemgrid.analysis.factor_report import CLUSTERED
+from clemgrid.analysis.figures import TSNE_NAMED
 from clemgrid.analysis.macros import Macros
 from clemgrid.analysis.published_uncertainty import NEGLIGIBLE as MARGIN
 from clemgrid.analysis.size_statistics import BRACKETS
@@ -30,8 +31,6 @@ HOLDS = "holds"
 QUALIFIED = "holds with qualifications"
 NOT_ESTABLISHED = "not established"
 CONTRADICTED = "contradicted"
-NAMED = 6
-"""Best-scoring models named in the t-SNE figure (:func:`figures.tsne_figure`)."""
 
 
 RULE_VARIANTS = ("listed_tokens", "gemma_inherits")
@@ -228,7 +227,7 @@ def tsne_facts(tsne: pd.DataFrame, order: Sequence[str] = BRACKETS) -> dict[str,
     in the map is a lower-bracket model."""
     top = [b for b in order if b in set(tsne["bracket"])][-1]
     xy = tsne[["x", "y"]].to_numpy()
-    best = tsne.index.isin(tsne.nlargest(NAMED, "clemscore").index)
+    best = tsne.index.isin(tsne.nlargest(TSNE_NAMED, "clemscore").index)
     in_top = (tsne["bracket"] == top).to_numpy()
     lower = ~in_top
     lower_sil = _silhouettes(xy[lower], tsne.loc[lower, "bracket"].to_numpy())
@@ -262,7 +261,7 @@ def tsne_sentence(tsne: pd.DataFrame, tukey: pd.DataFrame, order: Sequence[str] 
     top = _bracket([b for b in order if b in set(tsne["bracket"])][-1])
     region = f["best_region"] >= CLUSTERED
     text = (
-        f"The {NAMED} best-scoring models, {_share(f['best_in_top'])} of them from the top"
+        f"The {TSNE_NAMED} best-scoring models, {_share(f['best_in_top'])} of them from the top"
         f" bracket ({top}), "
         + ("form a region of their own" if region else "do not form a region of their own")
         + f" (mean silhouette against the rest {_num(f['best_region'])})"
