@@ -10,12 +10,9 @@ with job_log(snakemake.log[0]) as log:
     params = snakemake.params
     macros = m.Macros()
     m.convention_macros(macros)
-    tables = {
-        str(pd.read_csv(t, dtype={"table": str})["table"].iloc[0]): pd.read_csv(
-            t, dtype={"table": str}
-        )
-        for t in i.tables
-    }
+    # the paper's tables, each CSV keyed by its `table` column (its number)
+    read = [pd.read_csv(t, dtype={"table": str}) for t in i.tables]
+    tables = {str(table["table"].iloc[0]): table for table in read}
     m.published_macros(
         macros,
         pd.read_csv(i.recomputed),

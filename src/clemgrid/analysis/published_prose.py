@@ -686,13 +686,13 @@ def prose_macros(
         macros.add(f"Claim{stem}Verdict", v.verdict, v.claim)
         macros.add(f"Claim{stem}Reason", v.reason, v.claim)
     macros.number("ClaimMargin", MARGIN, digits=0, note="clemscore points: negligible within")
-    groups = {
+    by_verdict = {
         "Hold": [v.claim for v in verdicts if v.verdict == HOLDS],
         "Qualified": [v.claim for v in verdicts if v.verdict == QUALIFIED],
         "Open": [v.claim for v in verdicts if v.verdict in (NOT_ESTABLISHED, CONTRADICTED)],
     }
     macros.integer("ClaimsTotal", len(verdicts))
-    for name, claims in groups.items():
+    for name, claims in by_verdict.items():
         macros.integer(f"Claims{name}", len(claims), f"claims: {name.lower()}")
         macros.add(f"Claims{name}List", latex.escape(latex.series(f"``{c}''" for c in claims)))
     macros.add("ClaimAbstractSentence", abstract_sentence(*verdicts[4:]), "route and quant")
