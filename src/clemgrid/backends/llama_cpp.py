@@ -3,28 +3,27 @@
 The prompt is rendered by `chat_template` (not by llama-cpp-python's chat handlers), so it is
 the same string the transformers backend feeds its model.
 
-By default a batch is answered sequentially, in order, through the high-level `Llama` API (one
-sequence at a time). With the option `parallel: N` (N > 1) a batch of several chats is decoded
-N sequences at a time through llama.cpp's low-level API: a second context with N sequences,
-each in its own KV-cache stream of `n_ctx` cells (`kv_unified` off), a `llama_batch` that
-carries the next token of every running sequence with its own `seq_id`, and one sampler chain
-per sequence, built exactly as `Llama.generate` builds it. A finished sequence's slot is
-cleared and takes the next prompt (continuous batching). Prompts are still evaluated one at a
-time, in the same `n_batch` chunks as the sequential path: only decode steps are shared. So
-every sequence sees the KV cells, positions and chunking it would see alone, and greedy (and
-seeded) outputs are identical to the sequential path (tests/throughput).
+Two engines answer a batch; both give the same outputs bit for bit.
 
-With `engine: batched` (the default since its benchmark on a quiet machine, benchmarks/README.md:
-as fast on single-turn games, faster on multi-turn ones; `legacy` is the path above) a batch
-goes through `llama_batched.BatchedLlama` instead: prompt pieces of several sequences share `llama_decode` calls too, and each of
-`slots` KV streams keeps the prompt it last evaluated, so a turn that extends an earlier
-turn's conversation evaluates only its new tokens. It gives the sequential path's outputs bit
-for bit as well (why: that module's docstring; tests/throughput); the benchmarks compare the
-two.
+`engine: legacy` answers it sequentially, in order, through the high-level `Llama` API (one
+sequence at a time). With the option `parallel: N` (N > 1) it decodes N sequences at a time
+through llama.cpp's low-level API: a second context with N sequences, each in its own KV-cache
+stream of `n_ctx` cells (`kv_unified` off), a `llama_batch` that carries the next token of
+every running sequence with its own `seq_id`, and one sampler chain per sequence, built
+exactly as `Llama.generate` builds it. A finished sequence's slot is cleared and takes the
+next prompt (continuous batching). Prompts are still evaluated one at a time, in the same
+`n_batch` chunks as the sequential path: only decode steps are shared. So every sequence sees
+the KV cells, positions and chunking it would see alone, and greedy (and seeded) outputs are
+identical to the sequential path (tests/throughput). On a CPU this buys little where prompt
+evaluation dominates: it is compute-bound and not shared.
 
-What the legacy path buys on a CPU is limited: the prompt evaluation, which dominates short answers, is
-compute-bound and not shared, and a decode step of N sequences still costs more than one of one
-sequence. `benchmarks/selfplay_throughput.py` measures it (numbers in benchmarks/README.md).
+`engine: batched`, the default since its benchmark (benchmarks/README.md: as fast on
+single-turn games, faster on multi-turn ones), goes through `llama_batched.BatchedLlama`:
+prompt pieces of several sequences share `llama_decode` calls too, and each of `slots` KV
+streams keeps the prompt it last evaluated, so a turn that extends an earlier turn's
+conversation evaluates only its new tokens (why the outputs stay bit-identical: that module's
+docstring; tests/throughput).
+
 Memory grows with N x n_ctx KV cells (about 23 KB per cell for SmolLM2-135M).
 """
 
