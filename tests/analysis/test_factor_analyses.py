@@ -52,6 +52,9 @@ def test_factor_test_equals_direct_calls(toy):
     assert row["F"] == pytest.approx(stats.f_oneway(*groups).statistic)
     assert row["anova_p"] == pytest.approx(table["PR(>F)"].iloc[0])
     assert row["eta2"] == pytest.approx(table["sum_sq"].iloc[0] / table["sum_sq"].sum())
+    residuals = tested["clemscore"] - tested.groupby("g")["clemscore"].transform("mean")
+    assert row["bf_p"] == pytest.approx(stats.levene(*groups, center="median").pvalue)
+    assert row["shapiro_p"] == pytest.approx(stats.shapiro(residuals).pvalue)
 
 
 def test_small_groups_are_flagged_with_their_best_p(toy):
@@ -182,10 +185,14 @@ def test_macros_follow_the_numbers(published, tmp_path, monkeypatch):
     assert macros["FactorCommercialVerdict"] == "differ"
     assert macros["FactorTuningVerdict"] == "do not differ detectably"
     assert macros.flags["ReplicationAll"][0] and macros.flags["TsneClusters"][0]
+    assert macros.flags["TsneTrustHigh"][0]  # trustworthiness 0.9 reaches TRUSTED
+    assert macros["FactorAssumptions"].startswith("The classical analysis of variance assumes")
     monkeypatch.setattr(settings, "ALPHA", 1e-12)  # verdicts read the level at call time
     strict = Macros()
     factor_report.factor_macros(strict, files)
     assert strict["FactorCommercialVerdict"] == "do not differ detectably"
+    assert "neither assumption is rejected" in strict["FactorAssumptions"]
+    assert strict["FactorFamilyPairsReading"] == "neither test separates any pair"
     assert macros.flags["ResultsAllSelfPlay"][0] and macros.flags["ResultsMostlyShared"][0]
     assert strict["FactorRhoReading"].startswith("No pair of games")
 
@@ -194,3 +201,30 @@ def test_the_correlation_sentence_follows_the_count_of_significant_pairs():
     assert factor_report.rho_reading(21, 21).startswith("Every pair")
     assert factor_report.rho_reading(0, 21).startswith("No pair")
     assert "some others and not in others" in factor_report.rho_reading(7, 21)
+
+
+def test_the_assumption_sentence_names_the_factors_whose_checks_reject():
+    groups = pd.DataFrame({"n": [2, 4, 30], "tested": [False, True, True]})
+    tests = pd.DataFrame(
+        {"factor": ["tuning", "family", "commercial"], "bf_p": [0.01, 0.5, 0.2]}
+        | {"shapiro_p": [0.3, 0.001, 0.02]}
+    )
+    text = factor_report.assumption_reading(tests, groups)
+    assert "hold 4 to 30 models" in text
+    assert "normality for architecture family and commercial (Shapiro-Wilk)" in text
+    assert "spread differs between levels for tuning (Brown-Forsythe)" in text
+    calm = factor_report.assumption_reading(tests.assign(bf_p=0.5, shapiro_p=0.5), groups)
+    assert "neither assumption is rejected" in calm and "Shapiro-Wilk)" not in calm
+
+
+def test_the_pairs_sentence_compares_the_separated_pairs_not_their_counts():
+    pairs = pd.DataFrame(
+        {"group1": ["a", "a", "b"], "group2": ["b", "c", "c"]}
+        | {"mw_p_holm": [0.01, 0.5, 0.5], "tukey_p": [0.5, 0.01, 0.5]}
+    )
+    assert "separate different pairs" in factor_report.pairs_reading(pairs, "3 to 6")
+    assert "with 3 to 6 models per family" in factor_report.pairs_reading(pairs, "3 to 6")
+    same = pairs.assign(tukey_p=pairs["mw_p_holm"])
+    assert factor_report.pairs_reading(same, "3") == "both tests separate the same pairs"
+    none = pairs.assign(mw_p_holm=0.9, tukey_p=0.9)
+    assert factor_report.pairs_reading(none, "3") == "neither test separates any pair"

@@ -15,8 +15,9 @@ from clemgrid.games.registry import ZERO_SHOT
 GAMES = [game.name for game in ZERO_SHOT]  # clembench's seven, in the registry's order
 
 
-def printed(name: str) -> tuple[float, float | None]:
-    """(width, max height) in inches at which the paper includes figures/<name>.pdf."""
+def printed(name: str) -> tuple[float, float | None, bool]:
+    """(width, max height, shrink only) in inches at which the paper includes
+    figures/<name>.pdf; ``max width`` shrinks a wider figure and leaves a narrower one."""
     for path in (ROOT / "paper" / "sections").glob("*.tex"):
         found = re.search(
             r"\\includegraphics\[([^\]]*)\]\{figures/" + re.escape(name) + r"\.pdf\}",
@@ -26,11 +27,14 @@ def printed(name: str) -> tuple[float, float | None]:
             options = {
                 k.strip(): v for k, _, v in (o.partition("=") for o in found.group(1).split(","))
             }
-            width = options["width"].replace("\\linewidth", "") or "1"
+            shrink_only = "width" not in options
+            width = options.get("width", options.get("max width", ""))
+            width = width.replace("\\linewidth", "") or "1"
             height = options.get("max height", "").replace("\\textheight", "")
             return (
                 float(width) * readability.TEXT_WIDTH,
                 float(height or 1) * readability.TEXT_HEIGHT if height else None,
+                shrink_only,
             )
     raise AssertionError(f"figures/{name}.pdf is not in the paper")
 
@@ -142,6 +146,35 @@ def published(matrix, scores, joined):
 )  # fmt: skip
 def test_published_figures_print_readably(published, name):
     figure = published[name]
+    scale = readability.printed_scale(figure, *printed(name))
+    assert readability.small_texts(figure, scale) == []
+    assert readability.overlapping_texts(figure) == []
+
+
+@pytest.fixture(scope="module")
+def factor_figures(matrix, scores):
+    """The factor section's figures as workflow/scripts/factor_analyses.py draws them."""
+    from clemgrid.analysis import factor_analyses, factor_maps, factor_report
+
+    facts = factor_analyses.characteristics_frame(
+        ROOT / "resources" / "clembench_v1.6" / "model_characteristics.csv",
+        ROOT / "resources" / "mapping" / "model_names.csv",
+    )
+    mapping = pd.read_csv(ROOT / "resources" / "mapping" / "model_names.csv", dtype=str)
+    frame, tables = factor_analyses.analyse(scores, matrix, mapping, facts)
+    correlations = tables["correlations"].assign(dataset="scores")
+    correlations = pd.concat([correlations, correlations.assign(dataset="results")])
+    frame = frame.assign(family=factor_analyses.pooled(frame["family"]))
+    grid = factor_maps.tsne_grid(matrix, frame, [5.0, 10.0, 20.0], [0])
+    return {
+        "correlations": factor_report.correlation_figure(correlations),
+        "tsne_grid": factor_report.tsne_grid_figure(grid, 0),
+    }
+
+
+@pytest.mark.parametrize("name", ["correlations", "tsne_grid"])
+def test_factor_figures_print_readably(factor_figures, name):
+    figure = factor_figures[name]
     scale = readability.printed_scale(figure, *printed(name))
     assert readability.small_texts(figure, scale) == []
     assert readability.overlapping_texts(figure) == []

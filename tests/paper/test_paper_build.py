@@ -33,6 +33,20 @@ def test_paper_has_the_regenerated_numbers(built, text):
         assert f"{row.clemscore:.2f}" in text
 
 
+RAW = re.compile(
+    r"\{'|'\s*:\s|\bNone\b(?! of)|\bTrue\b|\bFalse\b|\bnan\b|\bNaN\b|<\|im_"
+    r"|\\[A-Za-z]+|\?\?|\bdtype\b|Traceback"
+)
+"""What must never reach the paper: Python or YAML literals (a printed dict, None, NaN), chat
+template tokens, LaTeX commands that did not expand and unresolved references (??)."""
+
+
+def test_the_text_has_no_raw_values_or_unresolved_references(text):
+    found = [text[max(m.start() - 30, 0) : m.end() + 30] for m in RAW.finditer(text)]
+    assert found == []
+    assert RAW.search("end of turn {'stop': ['<|im_end|>']}")  # the check itself can fail
+
+
 def test_synthetic_players_are_labelled(built, text):
     ours = pd.read_csv(built / "results/analysis/runs/configs.csv")
     assert set(ours["player"]) == {"synthetic"}  # the test grid has scripted players only

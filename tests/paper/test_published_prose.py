@@ -7,7 +7,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from clemgrid.analysis import macros, regression, size_sensitivity, size_statistics, tables
+from clemgrid.analysis import (
+    factor_report,
+    macros,
+    regression,
+    size_sensitivity,
+    size_statistics,
+    tables,
+)
 from clemgrid.analysis import published_prose as pp
 from clemgrid.analysis import published_uncertainty as pu
 from clemgrid.analysis.characteristics import join_characteristics
@@ -285,7 +292,7 @@ def test_factor_sentences_follow_the_models():
             "dataset": ["scores"] * 3,
         }
     )
-    assert pp.family_sizes(groups) == "3 to 6"
+    assert factor_report.family_sizes(groups) == "3 to 6"
     per_model = pd.DataFrame(
         {
             "commercial": ["yes", "yes", "no", "no"],

@@ -62,7 +62,8 @@ def join_characteristics(
     characteristics (params_b, tokens_t, base_model, tuning_data, release_date, open_weights,
     ...) and the mapping's ``family``; a row is joined only if it has a parameter count, as
     every analysis here is a function of size. ``dropped`` has the key columns of each
-    left-out row, the name it was mapped to (if any) and ``reason``.
+    left-out row, the name it was mapped to (if any), ``open_weights`` (missing where the entry
+    is) and ``reason``.
     """
     facts = read_characteristics(characteristics_csv)
     merged = scores.merge(read_mapping(mapping_csv), on="model", how="left", validate="m:1")
@@ -74,7 +75,7 @@ def join_characteristics(
     reason[merged["_found"] == "left_only"] = NOT_IN_CHARACTERISTICS
     reason[merged["characteristics_name"].isna()] = NO_MAPPING
     keys = [c for c in ("model", "backend", "quant", "source") if c in scores.columns]
-    dropped = merged.loc[reason.notna(), [*keys, "characteristics_name"]].assign(
+    dropped = merged.loc[reason.notna(), [*keys, "characteristics_name", "open_weights"]].assign(
         reason=reason[reason.notna()]
     )
     joined = merged.loc[reason.isna()].drop(columns="_found")

@@ -4,10 +4,12 @@ Seed 003 tests training type and architecture with ANOVA and Tukey HSD, per benc
 looks at the correlation of benchmark scores. Here the factors are those the characteristics
 file supports (:data:`FACTORS`): tuning (the vendor's own chat model vs. a third-party
 fine-tune of someone else's base model, i.e. "Base Model" filled in), architecture family (the
-mapping's lineage), commercial (API-only) and multilingual. Scores are bounded, skewed and the
-groups are unequal in size and spread, so the primary test is Kruskal-Wallis with pairwise
-Mann-Whitney tests (Holm) and ε²; Welch's ANOVA (unequal variances) and the classical ANOVA
-with η² and Tukey HSD are reported next to it for comparison with seed 003. Groups with fewer
+mapping's lineage), commercial (API-only) and multilingual. Scores are bounded and the groups
+unequal in size, so the primary test is Kruskal-Wallis with pairwise Mann-Whitney tests (Holm)
+and ε², which assumes neither normality nor equal spread; Welch's ANOVA (unequal variances) and
+the classical ANOVA with η² and Tukey HSD are reported next to it for comparison with seed 003,
+with the classical one's assumptions tested (Brown-Forsythe for spread, Shapiro-Wilk on the
+residuals) so that the text says where they fail instead of asserting it. Groups with fewer
 than ``min_group`` models are not tested; they are listed with the smallest p an exact rank
 test could give at their size, so "too small" is never read as "no difference".
 
@@ -34,7 +36,7 @@ from clemgrid.analysis import settings
 from clemgrid.analysis.characteristics import read_characteristics, read_mapping
 from clemgrid.analysis.published import GAMES
 from clemgrid.analysis.routes import default_route
-from clemgrid.analysis.size_sensitivity import FORMULA, SLOPE, bracket_tests
+from clemgrid.analysis.size_sensitivity import SLOPE, bracket_tests, slope_fit
 from clemgrid.analysis.size_statistics import size_bracket
 
 FACTORS = {
@@ -184,7 +186,8 @@ def factor_test(
         "k": len(levels),
         "n_untested": int(frame.dropna(subset=[score, factor]).shape[0] - n),
     }
-    nan = dict.fromkeys(["H", "kw_p", "epsilon2", "welch_F", "welch_p", "F", "anova_p", "eta2"])
+    nan = ["H", "kw_p", "epsilon2", "welch_F", "welch_p", "F", "anova_p", "eta2", "bf_p"]
+    nan += ["shapiro_p"]
     if len(levels) < 2:
         return {**row, **{k: np.nan for k in nan}}
     kw = stats.kruskal(*groups)
@@ -204,6 +207,10 @@ def factor_test(
         "F": float(table["F"].iloc[0]),
         "anova_p": float(table["PR(>F)"].iloc[0]),
         "eta2": float(table["sum_sq"].iloc[0] / table["sum_sq"].sum()),
+        # The classical ANOVA's two assumptions, checked so that the text can say which fail:
+        # equal spread (Brown-Forsythe, Levene's test about the median) and normal residuals.
+        "bf_p": float(stats.levene(*groups, center="median").pvalue),
+        "shapiro_p": float(stats.shapiro(fit.resid).pvalue),
     }
 
 
@@ -262,19 +269,14 @@ def size_tests(frame: pd.DataFrame) -> pd.DataFrame:
     on log10 params over every model with a count, and the bracket ANOVA (eta squared), Welch
     ANOVA and Kruskal-Wallis over the same models. One row."""
     sized = frame.dropna(subset=[SLOPE, "clemscore"])
-    fit = smf.ols(FORMULA, sized).fit()
-    ci = fit.conf_int(settings.interval_alpha()).loc[SLOPE]
+    fit = slope_fit(sized)
     brackets = bracket_tests(sized).set_index("key")
     return pd.DataFrame(
         [
             {
-                "n": int(fit.nobs),
+                "n": fit["n"],
                 "brackets": sized["bracket"].nunique(),
-                "slope": float(fit.params[SLOPE]),
-                "slope_ci_low": float(ci[0]),
-                "slope_ci_high": float(ci[1]),
-                "slope_p": float(fit.pvalues[SLOPE]),
-                "r2": float(fit.rsquared),
+                **{k: fit[k] for k in ("slope", "slope_ci_low", "slope_ci_high", "slope_p", "r2")},
                 "anova_p": brackets.loc["anova", "p"],
                 "eta2": brackets.loc["anova", "effect_size"],
                 "welch_p": brackets.loc["welch", "p"],

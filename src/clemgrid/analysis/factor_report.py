@@ -42,6 +42,9 @@ FONT = 7  # points: the smallest text at print size
 CLUSTERED = 0.25
 """Mean silhouette from which a colouring counts as clustered (Kaufman & Rousseeuw: below
 0.25 no substantial structure)."""
+TRUSTED = 0.9
+"""Trustworthiness from which a map counts as keeping most neighbourhoods of the profile space
+(1: every model's map neighbours are also its profile neighbours)."""
 
 
 # --- tables --------------------------------------------------------------------------------------
@@ -62,6 +65,8 @@ def tests_table(tests: pd.DataFrame) -> str:
         _p("welch_p", "$p_{\\mathrm{Welch}}$"),
         _p("anova_p", "$p_{\\mathrm{ANOVA}}$"),
         _number("eta2", "$\\eta^2$"),
+        _p("bf_p", "$p_{\\mathrm{BF}}$"),
+        _p("shapiro_p", "$p_{\\mathrm{SW}}$"),
     ]
     return render.latex(rows, columns, breaks)
 
@@ -232,6 +237,65 @@ def _names(values: Iterable[str]) -> str:
     return ", ".join(items) if items else "none"
 
 
+def tested_families(groups: pd.DataFrame) -> pd.DataFrame:
+    """The family levels large enough to test (on the v1.6 score file where both are given)."""
+    rows = groups[(groups["factor"] == "family") & groups["tested"].astype(bool)]
+    return rows[rows["dataset"] == "scores"] if "dataset" in rows.columns else rows
+
+
+def family_sizes(groups: pd.DataFrame) -> str:
+    """How many models the tested families hold: "3 to 6", or one number."""
+    n = tested_families(groups)["n"]
+    if n.empty:
+        return "no"
+    low, high = int(n.min()), int(n.max())
+    return str(low) if low == high else f"{low} to {high}"
+
+
+def assumption_reading(tests: pd.DataFrame, groups: pd.DataFrame) -> str:
+    """Which assumptions of the classical ANOVA the data break, per factor, from the
+    Brown-Forsythe and Shapiro-Wilk p-values of ``tests`` (one data set)."""
+    sizes = groups.loc[groups["tested"].astype(bool), "n"]
+    text = (
+        "The classical analysis of variance assumes normal residuals and the same spread in every"
+        f" group; the tested groups hold {int(sizes.min())} to {int(sizes.max())} models"
+    )
+    rejected = tests.set_index("factor")[["shapiro_p", "bf_p"]].map(settings.rejects)
+    skewed = [FACTORS[f] for f in rejected.index[rejected["shapiro_p"]]]
+    uneven = [FACTORS[f] for f in rejected.index[rejected["bf_p"]]]
+    broken = []
+    if skewed:
+        broken.append(
+            f"the residuals depart from normality for {latex.series(skewed)} (Shapiro-Wilk)"
+        )
+    if uneven:
+        broken.append(
+            f"the spread differs between levels for {latex.series(uneven)} (Brown-Forsythe)"
+        )
+    if broken:
+        return f"{text}, and {' and '.join(broken)}."
+    return (
+        f"{text}, and neither assumption is rejected for any factor (Shapiro-Wilk,"
+        " Brown-Forsythe), though at these group sizes the checks have little power."
+    )
+
+
+def pairs_reading(pairs: pd.DataFrame, sizes: str) -> str:
+    """Whether the rank tests (Holm) and Tukey's test separate the same pairs of levels."""
+
+    def separated(column: str) -> set[tuple[str, str]]:
+        rows = pairs[pairs[column].map(settings.rejects)]
+        return set(zip(rows["group1"], rows["group2"], strict=True))
+
+    rank, tukey = separated("mw_p_holm"), separated("tukey_p")
+    if rank == tukey:
+        return "both tests separate the same pairs" if rank else "neither test separates any pair"
+    return (
+        f"the two separate different pairs, and with {sizes} models per family only large"
+        " differences are detectable, so which of them pass depends on each test's assumptions"
+    )
+
+
 def rho_reading(significant: int, pairs: int) -> str:
     """What the count of Holm-significant game-pair correlations says about the games."""
     if pairs and significant == pairs:
@@ -289,6 +353,12 @@ def factor_macros(macros: Macros, paths: Sequence[str | Path]) -> None:
     split = [f for f in scores.index if verdicts.loc[f].nunique() > 1]
     macros.text("FactorTestsDisagree", _names(FACTORS[f] for f in split), "tests' verdicts differ")
     macros.flag("FactorTestsAgree", not split, "KW, Welch and ANOVA agree on every factor")
+    groups = t["groups"]
+    macros.add(
+        "FactorAssumptions",
+        assumption_reading(scores.reset_index(), groups[groups["dataset"] == "scores"]),
+        "which ANOVA assumptions fail",
+    )
     results = tests[tests["dataset"] == "results"].set_index("factor")
     agree = [
         f
@@ -311,7 +381,7 @@ def factor_macros(macros: Macros, paths: Sequence[str | Path]) -> None:
         "FactorFamilyPairsTukeyList",
         _names(f"{a} vs {b}" for a, b in zip(tukey["group1"], tukey["group2"], strict=True)),
     )
-    groups = t["groups"]
+    macros.add("FactorFamilyPairsReading", pairs_reading(family, family_sizes(groups)))
     untested = groups[(groups["dataset"] == "scores") & ~groups["tested"]]
     macros.integer("FactorUntestedLevels", len(untested), "levels below the minimum")
     macros.integer("FactorUntestedModels", untested["n"].sum())
@@ -371,6 +441,8 @@ def factor_macros(macros: Macros, paths: Sequence[str | Path]) -> None:
     macros.integer("TsneNeighbours", maps["neighbours"].iloc[0], "of trustworthiness")
     macros.number("TsneDisparityMax", maps["disparity_max"].max(), digits=3)
     macros.number("TsneTrustMin", maps["trustworthiness"].min())
+    macros.number("TsneTrustThreshold", TRUSTED, note="trustworthiness of a faithful map")
+    macros.flag("TsneTrustHigh", maps["trustworthiness"].min() >= TRUSTED, "every map faithful")
     means = {c: maps[f"silhouette_{c}_mean"].mean() for c in COLOURINGS}
     best = max(means, key=lambda c: means[c])
     macros.text("TsneBestColouring", COLOURINGS[best], "highest mean silhouette over the maps")

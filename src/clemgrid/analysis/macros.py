@@ -166,6 +166,11 @@ def published_macros(
         "; ".join(sorted(dropped["reason"].unique())) if len(dropped) else "none",
         "reasons of the drops",
     )
+    closed = dropped["open_weights"].eq(False)
+    macros.flag("DroppedAllClosed", bool(len(dropped)) and bool(closed.all()), "all closed?")
+    macros.integer("DroppedOpen", len(dropped) - int(closed.sum()), "open or unknown weights")
+    estimated = joined.loc[~joined["open_weights"].astype(bool), "model"].nunique()
+    macros.integer("JoinedClosedModels", estimated, "closed models with an estimated size")
     seen: set[tuple[str, str, str]] = set()
     for number, table in sorted(tables.items()):
         word = {"1": "One", "2": "Two", "3": "Three", "4": "Four"}[number]

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from clemgrid.analysis import latex, settings
-from clemgrid.analysis.factor_report import CLUSTERED
+from clemgrid.analysis.factor_report import CLUSTERED, tested_families
 from clemgrid.analysis.figures import TSNE_NAMED
 from clemgrid.analysis.macros import Macros
 from clemgrid.analysis.published_uncertainty import NEGLIGIBLE as MARGIN
@@ -400,20 +400,6 @@ def paper_fit(fits: pd.DataFrame) -> str:
 # --- factors ---------------------------------------------------------------------------------
 
 
-def _tested_families(groups: pd.DataFrame) -> pd.DataFrame:
-    rows = groups[(groups["factor"] == "family") & groups["tested"].astype(bool)]
-    return rows[rows["dataset"] == "scores"] if "dataset" in rows.columns else rows
-
-
-def family_sizes(groups: pd.DataFrame) -> str:
-    """How many models the tested families hold: "3 to 6", or one number."""
-    n = _tested_families(groups)["n"]
-    if n.empty:
-        return "no"
-    low, high = int(n.min()), int(n.max())
-    return str(low) if low == high else f"{low} to {high}"
-
-
 def confounding_sentence(per_model: pd.DataFrame, groups: pd.DataFrame) -> str:
     """How the factors go with size: where the commercial models lie, and the range of the
     tested families' median sizes (``per_model``: one row per model with ``commercial``,
@@ -430,7 +416,7 @@ def confounding_sentence(per_model: pd.DataFrame, groups: pd.DataFrame) -> str:
             f"{int(large.sum())} of the {len(commercial)} commercial models are above"
             f" {_bracket(top[1:])} parameters or of unknown size"
         )
-    families = _tested_families(groups)["level"]
+    families = tested_families(groups)["level"]
     medians = per_model[per_model["family"].isin(families)].groupby("family")["params_b"]
     medians = medians.median().dropna()
     if len(medians) > 1:
@@ -658,11 +644,6 @@ def prose_macros(
     macros.add("ProsePerGameSentence", per_game_sentence(per_game, n_size), "per-game R2")
     macros.add("ProseTabooClause", taboo_clause(per_game), "taboo: played vs quality slope")
     macros.add("ProseQuantSentence", quant_sentence(comparisons, sizes), "largest 4-bit loss")
-    macros.add(
-        "ProseFamilySizes",
-        family_sizes(groups) if groups is not None else "few",
-        "models per tested family",
-    )
     macros.add(
         "ProseConfounding",
         confounding_sentence(per_model, groups)

@@ -46,17 +46,20 @@ def _texts(figure: Figure) -> list[Text]:
     ]
 
 
-def printed_scale(figure: Figure, width: float, max_height: float | None = None) -> float:
+def printed_scale(
+    figure: Figure, width: float, max_height: float | None = None, shrink_only: bool = False
+) -> float:
     """Factor from the figure's drawn size (tight box, as saved) to its printed size:
     ``width`` inches wide, shrunk further where that would exceed ``max_height`` (the paper's
-    ``max height`` with ``keepaspectratio``)."""
+    ``max height`` with ``keepaspectratio``); with ``shrink_only`` (the paper's ``max width``)
+    a narrower figure keeps its drawn size."""
     canvas = FigureCanvasAgg(figure)
     canvas.draw()  # runs the layout engine: without it labels stick out of the figure
     box = figure.get_tightbbox(canvas.get_renderer())
     scale = width / box.width
     if max_height is not None and box.height * scale > max_height:
         scale = max_height / box.height
-    return scale
+    return min(scale, 1.0) if shrink_only else scale
 
 
 def small_texts(figure: Figure, scale: float, minimum: float = MIN_POINTS) -> list[str]:

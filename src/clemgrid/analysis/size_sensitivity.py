@@ -53,6 +53,21 @@ def _prepare(frame: pd.DataFrame, estimated: set[str]) -> pd.DataFrame:
     )
 
 
+def slope_fit(frame: pd.DataFrame, formula: str = FORMULA) -> dict[str, Any]:
+    """n, slope of log10 params with its CI and p, R² and the F test's p of one OLS fit."""
+    fit = smf.ols(formula, frame).fit()
+    ci = fit.conf_int(settings.interval_alpha()).loc[SLOPE]
+    return {
+        "n": int(fit.nobs),
+        "slope": float(fit.params[SLOPE]),
+        "slope_ci_low": float(ci[0]),
+        "slope_ci_high": float(ci[1]),
+        "slope_p": float(fit.pvalues[SLOPE]),
+        "r2": float(fit.rsquared),
+        "f_p": float(fit.f_pvalue),
+    }
+
+
 def slope_row(
     frame: pd.DataFrame,
     base: str,
@@ -60,23 +75,15 @@ def slope_row(
     label: str,
     formula: str = FORMULA,
 ) -> dict[str, Any]:
-    """n (and how many sizes are estimates, ``size_estimated``), slope of log10 params with its CI and p, R² and
-    the F test of one OLS fit."""
-    fit = smf.ols(formula, frame).fit()
-    ci = fit.conf_int(settings.interval_alpha()).loc[SLOPE]
+    """One row of the sensitivity table: :func:`slope_fit` with its subset's name and how many
+    of its sizes are estimates (``size_estimated``)."""
     return {
         "base": base,
         "key": key,
         "variant": label,
         "formula": formula,
-        "n": int(fit.nobs),
+        **slope_fit(frame, formula),
         "n_estimated": int(frame["size_estimated"].sum()),
-        "slope": float(fit.params[SLOPE]),
-        "slope_ci_low": float(ci[0]),
-        "slope_ci_high": float(ci[1]),
-        "slope_p": float(fit.pvalues[SLOPE]),
-        "r2": float(fit.rsquared),
-        "f_p": float(fit.f_pvalue),
         "left_out": None,
         "cooks_d": None,
     }

@@ -88,7 +88,7 @@ BACKEND_LABELS = {
     "cohere": "Cohere API",
     "llama.cpp": "llama.cpp",
 }
-QUANT_LABELS = {"none": "None", "Q8_0": "GGUF Q8_0", "Q4_K_M": "GGUF Q4_K_M"}
+QUANT_LABELS = {"none": "unquantised", "Q8_0": "GGUF Q8_0", "Q4_K_M": "GGUF Q4_K_M"}
 HEADERS = {
     "group": "Base model",
     "model": "Model",

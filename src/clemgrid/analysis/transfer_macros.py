@@ -46,10 +46,6 @@ def _table(frame: pd.DataFrame) -> dict[tuple[str, str], dict[str, Counts]]:
     }
 
 
-def _ci(low: float | None, high: float | None) -> str:
-    return f"[{latex.number(low, 1)}, {latex.number(high, 1)}]"
-
-
 def transfer_macros(
     macros: Any,
     frame: pd.DataFrame | None,
@@ -101,14 +97,22 @@ def transfer_macros(
         macros.number(f"TransferRate{stem}", 100 * r["rate"], digits=1, note="C-rate %")
         macros.add(
             f"TransferRate{stem}CI",
-            _ci(100 * r["low"], 100 * r["high"]),
+            latex.interval(100 * r["low"], 100 * r["high"], 1),
             f"Wilson {settings.percent()} %",
         )
     macros.number("TransferMean", summary["mean"], digits=1, note="improvement %")
     macros.number("TransferMedian", summary["median"], digits=1)
     mean_ci, median_ci = boot["mean_ci"] or (None, None), boot["median_ci"] or (None, None)
-    macros.add("TransferMeanCI", _ci(*mean_ci), f"bootstrap percentile {settings.percent()} %")
-    macros.add("TransferMedianCI", _ci(*median_ci), f"bootstrap percentile {settings.percent()} %")
+    macros.add(
+        "TransferMeanCI",
+        latex.interval(mean_ci[0], mean_ci[1], 1),
+        f"bootstrap percentile {settings.percent()} %",
+    )
+    macros.add(
+        "TransferMedianCI",
+        latex.interval(median_ci[0], median_ci[1], 1),
+        f"bootstrap percentile {settings.percent()} %",
+    )
     macros.integer("TransferResamples", bootstrap["resamples"])
     macros.integer("TransferFlagged", len(summary["flagged"]))
     macros.text("TransferFlaggedNames", ", ".join(summary["flagged"]) or "none")

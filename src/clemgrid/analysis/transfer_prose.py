@@ -35,7 +35,7 @@ def percent_ci(value: float | None, ci: Sequence[float | None] | None, digits: i
     text = f"{latex.number(value, digits)}\\,\\%"
     if ci is None or ci[0] is None or ci[1] is None:
         return text
-    return f"{text} [{latex.number(ci[0], digits)}, {latex.number(ci[1], digits)}]"
+    return f"{text} {latex.interval(ci[0], ci[1], digits)}"
 
 
 def test_phrase(z: float | None, p: float | None, min_p: float | None) -> str:
