@@ -228,3 +228,16 @@ def test_the_pairs_sentence_compares_the_separated_pairs_not_their_counts():
     assert factor_report.pairs_reading(same, "3") == "both tests separate the same pairs"
     none = pairs.assign(mw_p_holm=0.9, tukey_p=0.9)
     assert factor_report.pairs_reading(none, "3") == "neither test separates any pair"
+
+
+def test_the_abstract_sentence_names_the_factors_that_differ():
+    tests = pd.DataFrame({"factor": ["tuning", "family", "commercial"], "kw_p": [0.4, 0.01, 0.001]})
+    text = factor_report.factor_summary(tests)
+    assert text == (
+        "by rank tests, architecture families and commercial and open models differ in"
+        " clemscore, while vendor models and third-party fine-tunes do not detectably"
+    )
+    none = factor_report.factor_summary(tests.assign(kw_p=0.5))
+    assert none.startswith("by rank tests, none of") and " or commercial" in none
+    every = factor_report.factor_summary(tests.assign(kw_p=0.001))
+    assert "while" not in every

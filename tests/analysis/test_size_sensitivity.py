@@ -158,3 +158,8 @@ def test_macros_cover_the_paper_and_follow_the_numbers(table, frame):
     other = macros.Macros()
     size_sensitivity.sensitivity_macros(other, weaker, robust)
     assert other.flags["RobustAllOpenSignificant"][0] is False
+    assert m["RobustOpenChange"].endswith("% less")  # v1.6: the open-weights slope is flatter
+    weaker.loc[weaker["key"] == "all_open", "slope"] *= 10
+    steeper = macros.Macros()
+    size_sensitivity.sensitivity_macros(steeper, weaker, robust)
+    assert steeper["RobustOpenChange"].endswith("% more")

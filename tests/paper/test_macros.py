@@ -82,6 +82,8 @@ def test_published_macros(published):
     assert m["LlamaEightQFourDelta"] == "$-$8.24"  # 11.75 - 19.99
     assert m["PublishedRecomputed"] == m["PublishedConfigs"] == "55"
     assert m["DroppedConfigs"] == "6" and m["TableMissingTwo"] == "2"
+    assert m["TableMissingTwoRoutes"] == "Together AI and Groq"
+    assert m.flags["DroppedAllClosed"][0] and m["JoinedClosedModels"] == "9"
 
 
 def test_regression_macros(published):

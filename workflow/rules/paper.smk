@@ -25,6 +25,7 @@ rule macros:
         tsne=rules.size_statistics.output.tsne,
         curves=rules.size_statistics.output.curves,
         comparisons=rules.published_uncertainty.output.comparisons,
+        episode_comparisons=rules.published_episodes.output.paired,
         sensitivity=rules.size_sensitivity.output.table,
         robust=rules.size_sensitivity.output.tests,
         configs=rules.run_tables.output.configs,
@@ -111,6 +112,8 @@ rule paper:
         published_uncertainty=rules.published_uncertainty.output.macros,
         published_tests=rules.published_uncertainty.output.comparisons_tex,
         published_intervals=rules.published_uncertainty.output.configs_tex,
+        published_episodes=rules.published_episodes.output.macros,
+        published_paired=rules.published_episodes.output.table_tex,
         factors=[
             rules.factor_analyses.output[key]
             for key in ("tests_tex", "groups_tex", "per_game_tex", "stability_tex")

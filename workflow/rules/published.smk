@@ -295,6 +295,44 @@ rule published_uncertainty:
         "../scripts/published_uncertainty.py"
 
 
+# The per-episode scores clembench-runs publishes for the route and quantisation runs
+# (clemgrid.analysis.published_episodes): the import checked against the score file, paired
+# tests where both configs of a comparison have episodes, and the summary-based intervals
+# checked against the episode bootstrap of every such config.
+rule published_episodes:
+    input:
+        scores=workflow.source_path(
+            "../../resources/clembench_v1.6/clembench_model_scores.csv"
+        ),
+        episodes=[
+            workflow.source_path(f"../../resources/clembench_v1.6/episodes/{run}.csv")
+            for run in ("quantized", "backends")
+        ],
+        matrix=rules.published_matrix.output.matrix,
+        routes_table=expand(rules.paper_tables.output.csv, number="2"),
+    output:
+        reconciled="results/analysis/published_episodes/reconciled.csv",
+        paired=report(
+            "results/analysis/published_episodes/paired.csv",
+            caption="../report/published_episodes.rst",
+            category="Published v1.6 data",
+            subcategory="Uncertainty",
+            labels={"table": "paired route and quantisation tests"},
+        ),
+        games="results/analysis/published_episodes/paired_games.csv",
+        agreement="results/analysis/published_episodes/agreement.csv",
+        table_tex="results/analysis/published_episodes/paired.tex",
+        macros="results/analysis/published_episodes/macros.tex",
+    log:
+        "logs/published_episodes/published_episodes.log",
+    conda:
+        "../../envs/clemgrid.yaml"
+    params:
+        bootstrap=config["bootstrap"],
+    script:
+        "../scripts/published_episodes.py"
+
+
 # Issue 16.2: how the size slope moves with the subset (rule variants, leave-one-out, estimated
 # sizes, open weights, all models, top bracket) and tests beside the bracket ANOVA and the
 # smooth curves (analysis.size_sensitivity).

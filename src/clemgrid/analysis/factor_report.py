@@ -296,6 +296,26 @@ def pairs_reading(pairs: pd.DataFrame, sizes: str) -> str:
     )
 
 
+CONTRASTS = {
+    "tuning": "vendor models and third-party fine-tunes",
+    "family": "architecture families",
+    "commercial": "commercial and open models",
+    "multilingual": "multilingual and other models",
+}
+"""What each factor's test compares, as the abstract names it."""
+
+
+def factor_summary(tests: pd.DataFrame) -> str:
+    """The abstract's account of the factor tests (Kruskal-Wallis, one data set)."""
+    rejects = {r.factor: settings.rejects(r.kw_p) for r in tests.itertuples(index=False)}
+    differ = [CONTRASTS[f] for f, r in rejects.items() if r]
+    alike = [CONTRASTS[f] for f, r in rejects.items() if not r]
+    if not differ:
+        return f"by rank tests, none of {latex.series(alike, 'or')} differ detectably in clemscore"
+    text = f"by rank tests, {latex.series(differ)} differ in clemscore"
+    return f"{text}, while {latex.series(alike)} do not detectably" if alike else text
+
+
 def rho_reading(significant: int, pairs: int) -> str:
     """What the count of Holm-significant game-pair correlations says about the games."""
     if pairs and significant == pairs:
@@ -353,6 +373,7 @@ def factor_macros(macros: Macros, paths: Sequence[str | Path]) -> None:
     split = [f for f in scores.index if verdicts.loc[f].nunique() > 1]
     macros.text("FactorTestsDisagree", _names(FACTORS[f] for f in split), "tests' verdicts differ")
     macros.flag("FactorTestsAgree", not split, "KW, Welch and ANOVA agree on every factor")
+    macros.add("FactorSummary", factor_summary(scores.reset_index()), "the abstract's sentence")
     groups = t["groups"]
     macros.add(
         "FactorAssumptions",

@@ -24,7 +24,7 @@ import pandas as pd
 
 from clemgrid.analysis import latex, regression, run_prose, settings
 from clemgrid.analysis.published import COMMAND_R_PLUS, LLAMA3_8B, LLAMA3_70B, SOURCE
-from clemgrid.analysis.tables import FOUND
+from clemgrid.analysis.tables import BACKEND_LABELS, FOUND
 
 NAME = re.compile(r"[A-Za-z]+")
 DIGITS = ("Zero", "One", "Two", "Three", "Four", "Five", "Six", "Seven", "Eight", "Nine")
@@ -202,7 +202,10 @@ def published_macros(
             spread = part["clemscore"].max() - part["clemscore"].min()
             macros.number(f"{SHORT.get(model, camel(model))}RouteSpread", spread, note=model)
             macros.integer(f"{SHORT.get(model, camel(model))}Routes", len(part), model)
-        macros.integer("TableMissingTwo", (tables["2"]["status"] != FOUND).sum())
+        missing = tables["2"][tables["2"]["status"] != FOUND]
+        macros.integer("TableMissingTwo", len(missing))
+        routes = [BACKEND_LABELS.get(b, b) for b in dict.fromkeys(missing["backend"])]
+        macros.text("TableMissingTwoRoutes", latex.series(routes), "routes only the paper prints")
     if "3" in tables:
         found = tables["3"][tables["3"]["status"] == FOUND].set_index(["model", "quant"])
         for model in dict.fromkeys(found.index.get_level_values("model")):

@@ -23,6 +23,7 @@ from clemgrid.analysis import latex, settings
 from clemgrid.analysis.factor_report import CLUSTERED, tested_families
 from clemgrid.analysis.figures import TSNE_NAMED
 from clemgrid.analysis.macros import Macros
+from clemgrid.analysis.published_episodes import best_available
 from clemgrid.analysis.published_uncertainty import NEGLIGIBLE as MARGIN
 from clemgrid.analysis.size_statistics import BRACKETS
 from clemgrid.analysis.tables import FOUND
@@ -533,10 +534,11 @@ def route_claim(comparisons: pd.DataFrame) -> Verdict:
     routes = comparisons[comparisons["family"] == "route"]
     largest = routes.loc[routes["difference"].abs().idxmax()]
     rejecting = int(routes["significant"].astype(bool).sum())
+    paired = int(routes["paired"].sum()) if "paired" in routes else 0
     reason = (
         f"largest route difference {_num(abs(largest['difference']))} points"
         f" (Holm-adjusted {_p(largest['p_holm'])}); {rejecting} of {len(routes)} route pairs"
-        " significant"
+        f" significant ({paired} tested paired on published episodes)"
     )
     if not rejecting:
         return Verdict("access route effect of about 5 points", NOT_ESTABLISHED, reason)
@@ -737,7 +739,7 @@ def prose_macros_from_files(
         coefficients=coefficients[coefficients["formula"] == regression.PARAMS_TOKENS],
         inherited=int((f["frame"]["tokens_source"] != "characteristics file").sum()),
         spread=base_spread(tables),
-        comparisons=f["comparisons"],
+        comparisons=best_available(f["comparisons"], pd.read_csv(paths.episode_comparisons)),
         sizes=dict(zip(joined["model"], joined["params_b"], strict=True)),
         family_p=float(family["kw_p"].iloc[0]) if len(family) else None,
         fits=fits,

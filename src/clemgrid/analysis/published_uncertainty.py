@@ -16,7 +16,8 @@ per game %played with Fisher's exact test and quality with Welch's t test (scipy
 clemscore difference by the bootstrap above (independent draws per config; p is the inverted
 percentile interval). Holm's method controls the family-wise error within each family (routes,
 quantisation) and level (clemscore, per-game tests). The configs played the same instances, but
-without per-episode scores the pairing cannot be used, so these tests are conservative.
+summaries cannot use the pairing, so these tests are conservative; where both configs have
+published episodes, :mod:`published_episodes` tests them paired instead.
 """
 
 from __future__ import annotations

@@ -411,7 +411,8 @@ def sensitivity_macros(macros: Macros, table: pd.DataFrame, tests_frame: pd.Data
     keyed = rows.set_index("key")
     ratio = keyed.loc["all_open", "slope"] / keyed.loc["all", "slope"]
     macros.number("RobustOpenRatio", ratio, note="open-weights slope / all-models slope")
-    macros.number("RobustOpenPercentLess", 100 * (1 - ratio), digits=0, note="percent")
+    change = f"{latex.number(100 * abs(1 - ratio), 0)}\\,\\% {'less' if ratio < 1 else 'more'}"
+    macros.add("RobustOpenChange", change, "open-weights slope against all models'")
     macros.flag(
         "RobustOpenSlopeBelowAll",
         keyed.loc["all_open", "slope"] < keyed.loc["all", "slope_ci_low"],
