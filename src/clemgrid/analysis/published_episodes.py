@@ -303,9 +303,14 @@ def comparison_table(paired: pd.DataFrame, games: pd.DataFrame) -> str:
     counts["testable"] = (games["min_p"] < settings.ALPHA).groupby([games["a"], games["b"]]).sum()
     counts["tests"] = games.groupby(["a", "b"]).size()
     frame = paired.join(counts, on=["a", "b"]).reset_index(drop=True)
+    same_stack = frame["backend_a"] == frame["backend_b"]  # name only what differs
     frame["pair"] = [
-        f"{latex.escape(pu._config(a))} $-$ {latex.escape(pu._config(b))}"
-        for a, b in zip(frame["a"], frame["b"], strict=True)
+        f"{latex.escape(qa)} $-$ {latex.escape(qb)}"
+        if same
+        else f"{latex.escape(pu._config(a))} $-$ {latex.escape(pu._config(b))}"
+        for same, qa, qb, a, b in zip(
+            same_stack, frame["quant_a"], frame["quant_b"], frame["a"], frame["b"], strict=True
+        )
     ]
     block = frame["family"] + frame["model"]
     breaks = [i for i in range(1, len(frame)) if block[i] != block[i - 1]]
@@ -313,7 +318,6 @@ def comparison_table(paired: pd.DataFrame, games: pd.DataFrame) -> str:
     columns = [
         Column("model", header="Model", format=latex.escape),
         Column("pair", header="Configs", format=str),
-        Column("instances", header="$n$", format=latex.integer, align="r"),
         Column("difference", header="$\\Delta$ clemscore", format=latex.number, align="r"),
         Column(lambda r: latex.interval(r.low, r.high), header="paired CI", format=str),
         Column(
@@ -366,9 +370,15 @@ def episode_macros(
     macros.integer("EpisodesGameTestable", int((games["min_p"] < settings.ALPHA).sum()))
     macros.integer("EpisodesGameSignificant", int(games["significant"].sum()), "after Holm")
     scores = agreement[agreement["measure"] == "clemscore"]
+    widest = scores.loc[scores["gap"].idxmax()]
     macros.integer("EpisodesAgreementConfigs", len(scores))
-    macros.number(
-        "EpisodesAgreementMaxGap", float(scores["gap"].max()), 1, "clemscore CI endpoints"
-    )
-    reliable = agreement[(agreement["measure"] != "clemscore") & agreement["reliable"]]
-    macros.number("EpisodesAgreementGameGap", float(reliable["gap"].max()), 1, "per game")
+    macros.number("EpisodesAgreementMedianGap", float(scores["gap"].median()), 2)
+    macros.number("EpisodesAgreementMaxGap", float(scores["gap"].max()), 1, "clemscore CI ends")
+    macros.text("EpisodesAgreementMaxConfig", pu._config(pu._label(*widest[KEYS])))
+    macros.text("EpisodesAgreementMaxModel", widest["model"])
+    games = agreement[(agreement["measure"] != "clemscore") & agreement["reliable"]]
+    # At 0 % or 100 % played every resample is the same: the episode bootstrap collapses to a
+    # point while the Wilson interval stays open, so those cells say nothing about agreement.
+    collapsed = games["episode_high"] == games["episode_low"]
+    macros.integer("EpisodesAgreementCollapsed", int(collapsed.sum()), "bootstrap CI of width 0")
+    macros.number("EpisodesAgreementGameGap", float(games.loc[~collapsed, "gap"].max()), 1)
