@@ -597,7 +597,8 @@ def abstract_sentence(route: Verdict, eight: Verdict, four: Verdict) -> str:
         CONTRADICTED: "is contradicted",
     }
     return (
-        "With intervals and Holm-corrected tests derived from the published summaries, the"
+        "With intervals and Holm-corrected tests derived from the published summaries (paired"
+        " on the published episodes where both configurations have them), the"
         f" paper's route effect of about five points {words[route.verdict]}, the claim that"
         f" 8-bit quantisation is negligible {words[eight.verdict]}, and the claim that 4-bit"
         f" quantisation lowers scores {words[four.verdict]}."
