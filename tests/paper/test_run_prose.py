@@ -64,6 +64,7 @@ def test_floor_and_top_sentences_follow_the_scores():
     assert run_prose.floor(apart, games).startswith("No language-model configuration")
     assert "1 of their 2 game runs" in run_prose.floor(apart, games)
     assert run_prose.floor(floor, games).startswith("All 2 language-model configurations score 0")
+    assert run_prose.top(floor) == ""  # no ranking to report at the floor
     some = apart.assign(clemscore=[0.0, 10.0, 90.0])
     assert run_prose.floor(some, games).startswith("1 of the 2 language-model configurations")
     incomplete = apart.assign(complete=[True, False, True])

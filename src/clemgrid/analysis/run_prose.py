@@ -94,11 +94,11 @@ def floor(configs: pd.DataFrame, games: pd.DataFrame) -> str:
 
 def top(configs: pd.DataFrame) -> str:
     """The best ranked language-model configuration and whether its interval separates it from
-    the runner-up."""
+    the runner-up; nothing where every one scores 0."""
     models = configs[(configs["player"] != SYNTHETIC) & configs["complete"].astype(bool)]
     models = models.sort_values("clemscore", ascending=False, kind="stable")
-    if models.empty:
-        return ""
+    if models.empty or (models["clemscore"] == 0).all():
+        return ""  # nothing to rank: the floor sentence says so
     best = models.iloc[0]
     text = (
         f"The best ranked language-model configuration, {latex.escape(best['label'])}, reaches a"
