@@ -64,9 +64,11 @@ def test_macros_file_is_valid(built):
     assert "\\newcommand{\\LlamaSeventyClemscore}{35.11\\xspace}" in rendered
 
 
-def test_latex_log_is_kept(built):
+def test_latex_log_is_kept_and_no_line_runs_into_the_margin(built):
     assert "latexmk" in (built / "logs/paper/latexmk.log").read_text()
-    assert "Output written on main.pdf" in (built / "logs/paper/main.log").read_text()
+    log = (built / "logs/paper/main.log").read_text()
+    assert "Output written on main.pdf" in log
+    assert "Overfull \\hbox" not in log  # generated names must break or fit
 
 
 def test_report_is_generated(built):

@@ -121,7 +121,7 @@ def _clemscores(played: list[np.ndarray], quality: list[np.ndarray]) -> np.ndarr
 
 
 def paired_clemscore(a: pd.DataFrame, b: pd.DataFrame, reps: int, seed: int) -> dict[str, float]:
-    """Clemscore difference a - b over the instances both played, with the bootstrap interval
+    """Clemscore difference a - b over the instances both configs ran, with the bootstrap interval
     and p (inverted percentile interval, as in :func:`published_uncertainty.clemscore_tests`)
     that resample instances jointly, and the interval of independent resampling beside it."""
     keys = ["game", "experiment", "instance_id"]
@@ -179,6 +179,13 @@ def _pairs(episodes: pd.DataFrame) -> list[tuple[str, tuple[str, str], tuple[str
     return found
 
 
+def _runs(episodes: pd.DataFrame, model: str, config: tuple[str, str]) -> pd.DataFrame:
+    """The episodes of one config, given as (backend, quant)."""
+    backend, quant = config
+    chosen = episodes["model"].eq(model) & episodes["backend"].eq(backend)
+    return episodes[chosen & episodes["quant"].eq(quant)]
+
+
 def comparisons(episodes: pd.DataFrame, reps: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Paired clemscore tests and per-game paired tests of every pair of :func:`_pairs`, in the
     columns of :func:`published_uncertainty.clemscore_tests` and ``game_tests``; Holm within
@@ -186,16 +193,7 @@ def comparisons(episodes: pd.DataFrame, reps: int, seed: int) -> tuple[pd.DataFr
     scores, games = [], []
     for model, a, b in _pairs(episodes):
         family = "route" if a[1] == b[1] == "none" else "quant"
-        frame_a = episodes[
-            (episodes["model"] == model)
-            & (episodes["backend"] == a[0])
-            & (episodes["quant"] == a[1])
-        ]
-        frame_b = episodes[
-            (episodes["model"] == model)
-            & (episodes["backend"] == b[0])
-            & (episodes["quant"] == b[1])
-        ]
+        frame_a, frame_b = _runs(episodes, model, a), _runs(episodes, model, b)
         base = {
             "family": family,
             "model": model,
