@@ -350,7 +350,6 @@ def episode_macros(
     macros.integer("EpisodesCount", int(reconciled["n"].sum()), "published episodes read")
     macros.integer("EpisodesCells", len(listed), "config x game cells in the score file")
     macros.integer("EpisodesCellsMatch", int(listed["match"].sum()), "reproduced to 2 decimals")
-    macros.flag("EpisodesAllMatch", bool(listed["match"].all()), "every cell reproduced")
     macros.add("EpisodesPrintedSentence", printed_sentence(reconciled, printed))
     macros.integer("EpisodesPairs", len(paired), "paired comparisons")
     macros.integer("EpisodesRoutePairs", int((paired["family"] == "route").sum()))
