@@ -186,10 +186,9 @@ def factor_test(
         "k": len(levels),
         "n_untested": int(frame.dropna(subset=[score, factor]).shape[0] - n),
     }
-    nan = ["H", "kw_p", "epsilon2", "welch_F", "welch_p", "F", "anova_p", "eta2", "bf_p"]
-    nan += ["shapiro_p"]
     if len(levels) < 2:
-        return {**row, **{k: np.nan for k in nan}}
+        undefined = ["H", "kw_p", "epsilon2", "welch_F", "welch_p", "F", "anova_p", "eta2"]
+        return {**row, **dict.fromkeys([*undefined, "bf_p", "shapiro_p"], np.nan)}
     kw = stats.kruskal(*groups)
     # Welch weights each group by n / variance: undefined where a group's scores are all equal.
     constant = any(np.var(g) == 0 for g in groups)

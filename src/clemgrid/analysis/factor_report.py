@@ -428,10 +428,7 @@ def factor_macros(macros: Macros, paths: Sequence[str | Path]) -> None:
         r = size_rows.loc[dataset]
         macros.integer(f"{stem}SizeN", r["n"], f"{dataset}: models with a parameter count")
         macros.number(f"{stem}SizeSlope", r["slope"], note="clemscore per tenfold params")
-        macros.add(
-            f"{stem}SizeSlopeCI",
-            f"[{latex.number(r['slope_ci_low'], 2)}, {latex.number(r['slope_ci_high'], 2)}]",
-        )
+        macros.add(f"{stem}SizeSlopeCI", interval(r["slope_ci_low"], r["slope_ci_high"]))
         macros.number(f"{stem}SizeRTwo", r["r2"])
         macros.p(f"{stem}SizeSlopeP", r["slope_p"])
         macros.p(f"{stem}BracketAnovaP", r["anova_p"], "bracket ANOVA")

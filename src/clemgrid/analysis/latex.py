@@ -9,6 +9,7 @@ from the data is escaped; missing numbers print as ``--``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import Any, Literal
 
@@ -39,6 +40,12 @@ def series(items: Iterable[str], word: str = "and") -> str:
     if not items:
         return "none"
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {word} " + items[-1]
+
+
+def breakable(text: object) -> str:
+    """``text`` escaped, with a permitted line break after each slash, hyphen and underscore:
+    config labels and file names have no spaces, and a typewriter font does not hyphenate."""
+    return re.sub(r"(/|-|\\_)", r"\1\\allowbreak{}", escape(text))
 
 
 def integer(value: Any) -> str:

@@ -27,8 +27,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from clemgrid.analysis import latex, settings
 from clemgrid.analysis import published_uncertainty as pu
-from clemgrid.analysis.published import LLAMA3_8B
+from clemgrid.analysis.latex import _blocks_of, _first
+from clemgrid.analysis.published import LLAMA3_8B, configs
+from clemgrid.analysis.render import Column
 from clemgrid.analysis.uncertainty import paired_tests
 
 KEYS = pu.KEYS
@@ -262,8 +265,6 @@ def episode_agreement(episodes: pd.DataFrame, reps: int, seed: int) -> pd.DataFr
 
 def read_all(paths: Sequence[str | Path], scores_csv: str | Path) -> pd.DataFrame:
     """:func:`read_episodes` with the config names of the score file at ``scores_csv``."""
-    from clemgrid.analysis.published import configs
-
     return read_episodes(paths, configs(scores_csv))
 
 
@@ -283,8 +284,6 @@ def printed_sentence(reconciled: pd.DataFrame, printed: pd.DataFrame) -> str:
         items.append(f"{model} via {pu.BACKENDS.get(backend, backend)} {score:.2f}{shown}")
     if not items:
         return ""
-    from clemgrid.analysis import latex
-
     return (
         "Episodes are also published for runs the score file lacks; their clemscores,"
         f" recomputed from the episodes, are {latex.series(items)}."
@@ -294,9 +293,6 @@ def printed_sentence(reconciled: pd.DataFrame, printed: pd.DataFrame) -> str:
 def comparison_table(paired: pd.DataFrame, games: pd.DataFrame) -> str:
     """Booktabs tabular of the paired comparisons: difference, paired and unpaired intervals,
     p (raw, Holm), and the per-game tests that reject after Holm / could reject at their n."""
-    from clemgrid.analysis import latex, settings
-    from clemgrid.analysis.render import Column
-
     counts = games.groupby(["a", "b"]).agg(rejected=("significant", "sum"))
     counts["testable"] = (games["min_p"] < settings.ALPHA).groupby([games["a"], games["b"]]).sum()
     counts["tests"] = games.groupby(["a", "b"]).size()
@@ -310,11 +306,9 @@ def comparison_table(paired: pd.DataFrame, games: pd.DataFrame) -> str:
             same_stack, frame["quant_a"], frame["quant_b"], frame["a"], frame["b"], strict=True
         )
     ]
-    block = frame["family"] + frame["model"]
-    breaks = [i for i in range(1, len(frame)) if block[i] != block[i - 1]]
-    shown = frame.assign(model=frame["model"].where(block != block.shift(), ""))
+    shown, breaks = _blocks_of(frame.assign(block=frame["family"] + frame["model"]), "block")
     columns = [
-        Column("model", header="Model", format=latex.escape),
+        Column(_first(lambda r: latex.escape(r.model)), header="Model", format=str),
         Column("pair", header="Configs", format=str),
         Column("difference", header="$\\Delta$ clemscore", format=latex.number, align="r"),
         Column(lambda r: latex.interval(r.low, r.high), header="paired CI", format=str),
@@ -343,8 +337,6 @@ def episode_macros(
     printed: pd.DataFrame,
 ) -> None:
     """Macros (``Episodes...``) of the paragraph on the published episodes."""
-    from clemgrid.analysis import settings
-
     listed = reconciled[reconciled["in_score_file"]]
     macros.integer("EpisodesConfigs", reconciled[KEYS].drop_duplicates().shape[0], "with episodes")
     macros.integer("EpisodesCount", int(reconciled["n"].sum()), "published episodes read")
@@ -373,9 +365,9 @@ def episode_macros(
     macros.number("EpisodesAgreementMaxGap", float(scores["gap"].max()), 1, "clemscore CI ends")
     macros.text("EpisodesAgreementMaxConfig", pu._config(pu._label(*widest[KEYS])))
     macros.text("EpisodesAgreementMaxModel", widest["model"])
-    games = agreement[(agreement["measure"] != "clemscore") & agreement["reliable"]]
+    cells = agreement[(agreement["measure"] != "clemscore") & agreement["reliable"]]
     # At 0 % or 100 % played every resample is the same: the episode bootstrap collapses to a
     # point while the Wilson interval stays open, so those cells say nothing about agreement.
-    collapsed = games["episode_high"] == games["episode_low"]
+    collapsed = cells["episode_high"] == cells["episode_low"]
     macros.integer("EpisodesAgreementCollapsed", int(collapsed.sum()), "bootstrap CI of width 0")
-    macros.number("EpisodesAgreementGameGap", float(games.loc[~collapsed, "gap"].max()), 1)
+    macros.number("EpisodesAgreementGameGap", float(cells.loc[~collapsed, "gap"].max()), 1)

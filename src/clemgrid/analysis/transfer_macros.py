@@ -9,7 +9,6 @@ defined, "--" where a split or role has no answers, so the section's tables neve
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pandas as pd
@@ -85,14 +84,12 @@ def transfer_macros(
     summary = _summary(split, frame)
     boot = bootstrap_improvement(table, bootstrap["resamples"], bootstrap["seed"])[split]
     rates = {r["role"]: r for r in split_rates(table)}
-    # config labels (model/backend/quant) are long: let TeX break them after a slash, hyphen or underscore
     for name, label in (
         ("Student", student),
         ("Base", frame["base"].iloc[0]),
         ("Teacher", teacher),
     ):
-        breakable = re.sub(r"(/|-|\\_)", r"\1\\allowbreak{}", latex.escape(label))
-        macros.add(f"Transfer{name}", breakable)
+        macros.add(f"Transfer{name}", latex.breakable(label))  # long config labels
     macros.text("TransferSplit", split.replace("_", " "))
     macros.integer("TransferScenarios", len(frame))
     macros.text("TransferScenarioWord", "scenario" if len(frame) == 1 else "scenarios")
